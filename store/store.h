@@ -1,0 +1,99 @@
+/* rm_store: what a crawl writes, in SQL. Internal state is one rm_db write connection.
+ *
+ * Thread-safety: an rm_store belongs to the writer thread (store/writer.h), which batches
+ * rm_store_apply_*() calls into transactions. Nothing here commits by itself.
+ *
+ * Identity rules (stable across runs, so re-crawls update instead of duplicating):
+ *   site     = host[:port] of the product URL (else of the page URL)
+ *   product  = its URL (normalised by the crawler)
+ *   review   = (site, "id:" + site's review id), or (site, "h:" + hash of product, author,
+ *              date and text) when the site gives no id
+ *   profile  = its URL */
+#ifndef RM_STORE_H
+#define RM_STORE_H
+
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "extractors/record.h"
+#include "nlp/nlp.h"
+#include "store/db.h"
+
+/* How a fetch ended; decides the frontier row's next state. */
+typedef enum rm_outcome {
+    RM_OUT_OK = 0,        /* fetched and extracted */
+    RM_OUT_NOT_MODIFIED,  /* 304, or the same content hash as last time: records refreshed */
+    RM_OUT_RETRY,         /* transient failure; fetch again at retry_at_ms */
+    RM_OUT_FAILED,        /* permanent failure (4xx, too big, retries used up, bad page) */
+    RM_OUT_DENIED,        /* robots.txt disallows it */
+    RM_OUT_SKIPPED        /* policy: address not allowed, unsupported type... */
+} rm_outcome;
+
+typedef enum rm_url_kind { RM_KIND_PAGE = 0, RM_KIND_SITEMAP = 1 } rm_url_kind;
+
+typedef struct rm_new_url {
+    const char *url;   /* normalised absolute URL */
+    const char *host;  /* host:port politeness key */
+    int depth;
+    int priority;
+    rm_url_kind kind;
+} rm_new_url;
+
+/* Everything the writer needs to record one fetched URL. Every pointer points into arena. */
+typedef struct rm_page_result {
+    int64_t frontier_id;
+    int64_t run_id;
+    int64_t job_id;
+    const char *url;            /* the frontier URL */
+    rm_outcome outcome;
+    int status;                 /* HTTP status, 0 when none */
+    const char *etag;
+    const char *last_modified;
+    const char *content_hash;   /* 16 hex digits of the body, NULL when none */
+    const char *error;          /* reason, for RETRY/FAILED/DENIED/SKIPPED */
+    int64_t retry_at_ms;        /* RETRY only */
+    int failures;               /* consecutive failures including this one */
+    int64_t fetched_at;         /* Unix seconds */
+    rm_recs recs;               /* OK: products, reviews, profiles (links are in urls) */
+    rm_sentiment *sent;         /* parallel to recs.v (review entries only), or NULL */
+    rm_new_url *urls;           /* links to enqueue */
+    size_t n_urls;
+    const char *content_type;
+    const void *body;           /* for the page cache; NULL = do not cache */
+    size_t body_len;
+    rm_arena *arena;            /* owns all of the above and is freed with the result */
+} rm_page_result;
+
+/* Counters of what one apply changed, for run statistics. */
+typedef struct rm_apply_stats {
+    int64_t records;
+    int64_t new_reviews;
+    int64_t price_changes;
+} rm_apply_stats;
+
+typedef struct rm_store rm_store;
+
+/* Borrows db for the store's life. */
+rm_store *rm_store_new(rm_db *db);
+void rm_store_free(rm_store *s); /* NULL is fine */
+rm_db *rm_store_db(rm_store *s);
+
+/* Jobs and runs. */
+RM_MUST_CHECK rm_err rm_store_job(rm_store *s, const char *name, int64_t *job_id);
+/* The unfinished run of the job (crashed or stopped), or 0. */
+RM_MUST_CHECK rm_err rm_store_open_run(rm_store *s, int64_t job_id, int64_t *run_id);
+/* Starts a run. When fresh (no unfinished run), every finished frontier row of the job is
+ * queued again so the run re-visits the site (with conditional GETs). */
+RM_MUST_CHECK rm_err rm_store_run_begin(rm_store *s, int64_t job_id, int64_t now,
+                                        int64_t *run_id);
+/* Adds URLs to the job's frontier; known URLs are left as they are. */
+RM_MUST_CHECK rm_err rm_store_add_urls(rm_store *s, int64_t job_id, const rm_new_url *urls,
+                                       size_t n, int64_t now);
+/* Records one fetched URL: frontier state, records, sentiment, new links, page cache. */
+RM_MUST_CHECK rm_err rm_store_apply_page(rm_store *s, const rm_page_result *r,
+                                         rm_apply_stats *st);
+/* Caches a host's robots.txt (body may be NULL for 4xx/5xx). */
+RM_MUST_CHECK rm_err rm_store_save_robots(rm_store *s, const char *host, int status,
+                                          const char *body, int64_t fetched_at);
+
+#endif

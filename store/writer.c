@@ -1,0 +1,236 @@
+#include "core/rm.h"
+#include "core/clock.h"
+#include "core/queue.h"
+#include "store/writer.h"
+
+#include <pthread.h>
+
+typedef struct op {
+    rm_write_fn fn;       /* NULL for a flush barrier */
+    rm_write_done_fn done;
+    void *ctx;
+    rm_err err;
+} op;
+
+typedef struct barrier {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int done;
+    rm_err err;
+} barrier;
+
+struct rm_writer {
+    rm_store *store;
+    rm_writer_opts opts;
+    rm_queue *q;
+    pthread_t thread;
+    op **batch;          /* operations in the open transaction; writer thread only */
+    size_t n_batch;
+    int64_t batch_started;
+    pthread_mutex_t mu;  /* guards err and totals */
+    rm_err err;          /* first failure (sticky) */
+    rm_apply_stats totals;
+};
+
+static void record_err(rm_writer *w, rm_err err)
+{
+    pthread_mutex_lock(&w->mu);
+    if (!w->err)
+        w->err = err;
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void finish_op(op *o, rm_err err)
+{
+    if (o->done)
+        o->done(o->ctx, o->err ? o->err : err);
+    free(o);
+}
+
+static rm_err commit_batch(rm_writer *w)
+{
+    rm_err err = RM_OK;
+
+    if (w->n_batch == 0)
+        return RM_OK;
+    err = rm_db_commit(rm_store_db(w->store));
+    if (err) {
+        rm_log_error("writer: commit failed: %s", rm_db_errmsg(rm_store_db(w->store)));
+        rm_db_rollback(rm_store_db(w->store));
+        record_err(w, err);
+    }
+    for (size_t i = 0; i < w->n_batch; i++)
+        finish_op(w->batch[i], err);
+    w->n_batch = 0;
+    return err;
+}
+
+/* Runs one operation under a savepoint: a failing page is undone alone. */
+static void run_op(rm_writer *w, op *o)
+{
+    rm_db *db = rm_store_db(w->store);
+    rm_apply_stats st = {0, 0, 0};
+
+    if (w->n_batch == 0) {
+        if (rm_db_begin(db)) {
+            o->err = RM_EDB;
+            record_err(w, RM_EDB);
+            finish_op(o, RM_EDB);
+            return;
+        }
+        w->batch_started = rm_mono_ms();
+    }
+    if (o->fn) {
+        if (rm_db_exec(db, "SAVEPOINT op")) {
+            o->err = RM_EDB;
+        } else {
+            o->err = o->fn(w->store, o->ctx, &st);
+            if (o->err) {
+                rm_log_error("writer: operation failed (%s); rolled back alone",
+                             rm_err_str(o->err));
+                if (rm_db_exec(db, "ROLLBACK TO op"))
+                    record_err(w, RM_EDB);
+            }
+            if (rm_db_exec(db, "RELEASE op"))
+                record_err(w, RM_EDB);
+        }
+        if (!o->err) {
+            pthread_mutex_lock(&w->mu);
+            w->totals.records += st.records;
+            w->totals.new_reviews += st.new_reviews;
+            w->totals.price_changes += st.price_changes;
+            pthread_mutex_unlock(&w->mu);
+        }
+    }
+    w->batch[w->n_batch++] = o;
+}
+
+static void *writer_main(void *arg)
+{
+    rm_writer *w = arg;
+
+    for (;;) {
+        void *item;
+        long wait = -1;
+        rm_err qerr;
+
+        if (w->n_batch) {
+            int64_t left = w->batch_started + w->opts.batch_ms - rm_mono_ms();
+            wait = left > 0 ? (long)left : 0;
+        }
+        qerr = rm_queue_pop_timed(w->q, &item, wait);
+        if (qerr == RM_EEMPTY) {
+            commit_batch(w);
+            continue;
+        }
+        if (qerr == RM_ECLOSED)
+            break;
+        op *o = item;
+        bool barrier_op = o->fn == NULL;
+        run_op(w, o);
+        if (barrier_op || w->n_batch >= w->opts.batch_max ||
+            rm_mono_ms() - w->batch_started >= w->opts.batch_ms || rm_queue_len(w->q) == 0)
+            commit_batch(w);
+    }
+    commit_batch(w);
+    return NULL;
+}
+
+rm_err rm_writer_start(rm_store *store, const rm_writer_opts *opts, rm_writer **out)
+{
+    rm_writer *w = rm_xcalloc(1, sizeof(*w));
+
+    w->store = store;
+    w->opts = *opts;
+    if (!w->opts.queue_cap)
+        w->opts.queue_cap = 256;
+    if (!w->opts.batch_max)
+        w->opts.batch_max = 256;
+    if (w->opts.batch_ms <= 0)
+        w->opts.batch_ms = 200;
+    w->q = rm_queue_new(w->opts.queue_cap);
+    w->batch = rm_xcalloc(w->opts.batch_max, sizeof(op *));
+    pthread_mutex_init(&w->mu, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        rm_queue_free(w->q);
+        free(w->batch);
+        pthread_mutex_destroy(&w->mu);
+        free(w);
+        *out = NULL;
+        return RM_EIO;
+    }
+    *out = w;
+    return RM_OK;
+}
+
+rm_err rm_writer_submit(rm_writer *w, rm_write_fn fn, rm_write_done_fn done, void *ctx)
+{
+    op *o = rm_xcalloc(1, sizeof(*o));
+    rm_err err;
+
+    o->fn = fn;
+    o->done = done;
+    o->ctx = ctx;
+    err = rm_queue_push(w->q, o);
+    if (err) {
+        finish_op(o, err);
+        return err;
+    }
+    return RM_OK;
+}
+
+static void barrier_done(void *ctx, rm_err err)
+{
+    barrier *b = ctx;
+    pthread_mutex_lock(&b->mu);
+    b->done = 1;
+    b->err = err;
+    pthread_cond_signal(&b->cv);
+    pthread_mutex_unlock(&b->mu);
+}
+
+rm_err rm_writer_flush(rm_writer *w)
+{
+    barrier b = {.done = 0, .err = RM_OK};
+    rm_err err;
+
+    pthread_mutex_init(&b.mu, NULL);
+    pthread_cond_init(&b.cv, NULL);
+    err = rm_writer_submit(w, NULL, barrier_done, &b);
+    pthread_mutex_lock(&b.mu);
+    while (!b.done)
+        pthread_cond_wait(&b.cv, &b.mu);
+    pthread_mutex_unlock(&b.mu);
+    pthread_cond_destroy(&b.cv);
+    pthread_mutex_destroy(&b.mu);
+    if (err)
+        return err;
+    pthread_mutex_lock(&w->mu);
+    err = b.err ? b.err : w->err;
+    pthread_mutex_unlock(&w->mu);
+    return err;
+}
+
+rm_apply_stats rm_writer_stats(rm_writer *w)
+{
+    rm_apply_stats st;
+    pthread_mutex_lock(&w->mu);
+    st = w->totals;
+    pthread_mutex_unlock(&w->mu);
+    return st;
+}
+
+rm_err rm_writer_stop(rm_writer *w)
+{
+    rm_err err;
+    if (!w)
+        return RM_OK;
+    rm_queue_close(w->q);
+    pthread_join(w->thread, NULL);
+    err = w->err;
+    rm_queue_free(w->q);
+    free(w->batch);
+    pthread_mutex_destroy(&w->mu);
+    free(w);
+    return err;
+}
