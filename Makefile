@@ -44,6 +44,8 @@ MARKET := $(BUILD)/rm-market
 .PHONY: all deps test unit asan bench bench-compare eval fuzz demo valgrind clean help \
         build-tests
 .DEFAULT_GOAL := all
+# Keep objects that pattern rules build on the way (tests, benches): no needless rebuilds.
+.SECONDARY:
 
 all: $(REVMINE) $(if $(MARKET_SRC),$(MARKET))
 
