@@ -5,7 +5,8 @@
 
 BUILD ?= build
 CC ?= cc
-PKGS := libcurl gumbo libxml-2.0 libpcre2-8 sqlite3 jansson yaml-0.1 libutf8proc libmicrohttpd zlib
+PKGS := libcurl gumbo libxml-2.0 libpcre2-8 sqlite3 jansson yaml-0.1 libutf8proc libmicrohttpd zlib \
+        libcrypto
 # libstemmer ships no pkg-config file on Debian; it is linked by name.
 EXTRA_LIBS := -lstemmer -lpthread -lm
 

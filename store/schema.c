@@ -5,6 +5,9 @@
  * Never edit a migration that has shipped: add the next one. */
 static const char v1[] =
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;\n"
+    /* The per-database secret behind pseudonymous ids in exports (store/privacy.h). SQLite's
+     * randomblob() draws from the OS's entropy. */
+    "INSERT INTO meta(key, value) VALUES ('pseudonym_key', lower(hex(randomblob(32))));\n"
     "CREATE TABLE jobs(\n"
     "  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL);\n"
     "CREATE TABLE runs(\n"

@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential pkg-config
   libcurl4-openssl-dev libgumbo-dev libxml2-dev libpcre2-dev libsqlite3-dev
-  libjansson-dev libyaml-dev libstemmer-dev libutf8proc-dev libmicrohttpd-dev zlib1g-dev
+  libjansson-dev libyaml-dev libstemmer-dev libutf8proc-dev libmicrohttpd-dev zlib1g-dev libssl-dev
   libcmocka-dev sqlite3 python3
 )
 # Extra groups, installed only when asked: `tools/deps.sh fuzz`, `tools/deps.sh bench`.

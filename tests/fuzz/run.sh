@@ -19,8 +19,8 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets+=("$(basename "$f" .c)")
   done
 fi
-libs="$(pkg-config --libs libcurl gumbo libxml-2.0 libpcre2-8 sqlite3 jansson yaml-0.1 libutf8proc libmicrohttpd zlib) -lstemmer -lpthread -lm"
-cflags="$(pkg-config --cflags libcurl gumbo libxml-2.0 libpcre2-8 sqlite3 jansson yaml-0.1 libutf8proc libmicrohttpd zlib)"
+libs="$(pkg-config --libs libcurl gumbo libxml-2.0 libpcre2-8 sqlite3 jansson yaml-0.1 libutf8proc libmicrohttpd zlib libcrypto) -lstemmer -lpthread -lm"
+cflags="$(pkg-config --cflags libcurl gumbo libxml-2.0 libpcre2-8 sqlite3 jansson yaml-0.1 libutf8proc libmicrohttpd zlib libcrypto)"
 status=0
 for t in "${targets[@]}"; do
   bin=$build/fuzz/$t
