@@ -645,7 +645,7 @@ static bool epoch(const rm_norm_tks *tk, const dctx *x, rm_date *d)
     d->hour = (int)(local / 3600), d->min = (int)(local / 60 % 60), d->sec = (int)(local % 60);
     d->has_time = d->has_tz = true;
     d->tz_min = x->o->tz_min;
-    return true;
+    return valid_ymd(d->year, d->month, d->day);
 }
 
 typedef bool (*date_form)(cursor *c, const dctx *x, rm_date *d);
@@ -685,15 +685,18 @@ rm_err rm_norm_date(const char *s, size_t len, const rm_date_opts *opts, rm_date
 {
     rm_norm_tks tk;
     dctx x;
+    rm_date d;
 
     if (opts && (opts->tz_min < -14 * 60 || opts->tz_min > 14 * 60))
         return RM_EINVAL;
     if (!rm_norm_lex(s, len, &tk))
         return RM_EPARSE;
     init_ctx(&x, opts);
-    memset(out, 0, sizeof(*out));
-    if (epoch(&tk, &x, out))
+    memset(&d, 0, sizeof(d));
+    if (epoch(&tk, &x, &d)) {
+        *out = d;
         return RM_OK;
+    }
     /* A label of words may precede the date; digits may not (see the top of the file). */
     for (size_t start = 0; start < tk.n; start++) {
         if (start > 0 && tk.v[start - 1].kind == RM_NORM_TK_NUM)
