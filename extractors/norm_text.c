@@ -19,8 +19,29 @@ typedef struct writer {
     unsigned flags;
     char pending; /* separator owed before the next visible character: 0, ' ' or '\n' */
     bool started; /* something visible was written */
-    bool plain;   /* every code point so far is below U+0300, so the text is already NFC */
+    bool stable;  /* every code point so far is NFC-stable (below): skip normalisation */
 } writer;
+
+/* Ranges whose code points are their own NFC (combining class 0, NFC_Quick_Check=Yes) and
+ * never compose with a neighbour, so a text made only of them is already NFC. Latin-1,
+ * Cyrillic letters, punctuation, currency, symbols, CJK and emoji cover most reviews; any
+ * other code point (combining marks, Greek singletons, Hangul jamo…) takes the full pass. */
+static const struct {
+    int32_t lo, hi;
+} nfc_stable[] = {
+    {0x0000, 0x02FF}, {0x0400, 0x0482}, {0x048A, 0x052F}, {0x200C, 0x200D},
+    {0x2010, 0x2027}, {0x2030, 0x205E}, {0x20A0, 0x20C0}, {0x2600, 0x27BF},
+    {0x2B00, 0x2BFF}, {0x4E00, 0x9FFF}, {0xFE00, 0xFE0F}, {0xFFFD, 0xFFFD},
+    {0x1F300, 0x1FAFF},
+};
+
+static bool is_nfc_stable(int32_t cp)
+{
+    for (size_t k = 0; k < RM_ARRAY_LEN(nfc_stable); k++)
+        if (cp >= nfc_stable[k].lo && cp <= nfc_stable[k].hi)
+            return true;
+    return false;
+}
 
 static void owe_space(writer *w, bool line)
 {
@@ -56,8 +77,8 @@ static void emit(writer *w, int32_t cp)
     if (dropped(cp))
         return;
     pay_space(w);
-    if (cp >= 0x300)
-        w->plain = false;
+    if (cp >= 0x300 && w->stable)
+        w->stable = is_nfc_stable(cp);
     (void)rm_buf_add(w->out, enc, rm_norm_utf8_put(cp, enc));
 }
 
@@ -107,12 +128,41 @@ static size_t numeric_entity(const char *s, size_t len, size_t i, int32_t *cp)
     return j - i;
 }
 
-/* "&name;" at s[i], names from HTML 4 (libxml2's table) plus XML's "&apos;". A name without
- * ';' stays text: "AT&T" and "&copy2024" are not references. */
+/* The references careless sites leave in text, looked up before libxml2's linear scan of
+ * all HTML 4 names (which also lacks XML's "&apos;"). */
+static const struct {
+    const char *name;
+    int32_t cp;
+} common_entities[] = {
+    {"amp", '&'},       {"nbsp", 0xA0},     {"quot", '"'},      {"apos", '\''},
+    {"lt", '<'},        {"gt", '>'},        {"laquo", 0xAB},    {"raquo", 0xBB},
+    {"mdash", 0x2014},  {"ndash", 0x2013},  {"hellip", 0x2026}, {"rsquo", 0x2019},
+    {"lsquo", 0x2018},  {"ldquo", 0x201C},  {"rdquo", 0x201D},  {"bdquo", 0x201E},
+    {"copy", 0xA9},     {"reg", 0xAE},      {"trade", 0x2122},  {"euro", 0x20AC},
+    {"bull", 0x2022},   {"middot", 0xB7},   {"deg", 0xB0},      {"shy", 0xAD},
+};
+
+static bool lookup_entity(const char *name, int32_t *cp)
+{
+    const htmlEntityDesc *e;
+
+    for (size_t k = 0; k < RM_ARRAY_LEN(common_entities); k++) {
+        if (!strcmp(common_entities[k].name, name)) {
+            *cp = common_entities[k].cp;
+            return true;
+        }
+    }
+    e = htmlEntityLookup((const xmlChar *)name);
+    if (e)
+        *cp = (int32_t)e->value;
+    return e != NULL;
+}
+
+/* "&name;" at s[i]. A name without ';' stays text: "AT&T" and "&copy2024" are not
+ * references. */
 static size_t named_entity(const char *s, size_t len, size_t i, int32_t *cp)
 {
     char name[ENTITY_NAME_MAX + 1];
-    const htmlEntityDesc *e;
     size_t j = i + 1, n = 0;
 
     while (j < len && n < ENTITY_NAME_MAX &&
@@ -122,15 +172,7 @@ static size_t named_entity(const char *s, size_t len, size_t i, int32_t *cp)
     if (n == 0 || j >= len || s[j] != ';')
         return 0;
     name[n] = '\0';
-    if (!strcmp(name, "apos")) {
-        *cp = '\'';
-        return j + 1 - i;
-    }
-    e = htmlEntityLookup((const xmlChar *)name);
-    if (!e)
-        return 0;
-    *cp = (int32_t)e->value;
-    return j + 1 - i;
+    return lookup_entity(name, cp) ? j + 1 - i : 0;
 }
 
 static size_t entity(const char *s, size_t len, size_t i, int32_t *cp)
@@ -266,6 +308,34 @@ static bool ascii_word_byte(char c, bool html)
     return c > 0x20 && c < 0x7F && c != '&' && !(html && c == '<');
 }
 
+/* Returns the end of the run at s[i] that passes through unchanged: ASCII other than
+ * spaces, controls, '&' (and '<' in HTML), and valid UTF-8 that is neither a space nor a
+ * dropped character. Copying runs in one append is what makes cleanup fast. */
+static size_t unchanged_run(writer *w, const char *s, size_t len, size_t i)
+{
+    bool html = w->flags & RM_TEXT_HTML;
+    size_t j = i;
+
+    while (j < len) {
+        size_t k = j;
+        int32_t cp;
+        if ((unsigned char)s[j] < 0x80) {
+            if (!ascii_word_byte(s[j], html))
+                break;
+            j++;
+            continue;
+        }
+        cp = rm_norm_utf8_next(s, len, &k);
+        /* A one-byte U+FFFD is an invalid byte to replace, not text to copy. */
+        if ((cp == RM_NORM_REPLACEMENT && k - j == 1) || rm_norm_is_space(cp) || dropped(cp))
+            break;
+        if (w->stable)
+            w->stable = is_nfc_stable(cp);
+        j = k;
+    }
+    return j;
+}
+
 rm_err rm_norm_text(const char *s, size_t len, unsigned flags, rm_buf *out)
 {
     writer w = {out, flags, 0, false, true};
@@ -279,10 +349,7 @@ rm_err rm_norm_text(const char *s, size_t len, unsigned flags, rm_buf *out)
     while (i < len && !out->err) {
         int32_t cp;
         size_t j, n;
-        if (ascii_word_byte(s[i], html)) {
-            /* Plain ASCII runs are the common case: copy them in one append. */
-            for (j = i + 1; j < len && ascii_word_byte(s[j], html); j++)
-                ;
+        if ((j = unchanged_run(&w, s, len, i)) > i) {
             pay_space(&w);
             (void)rm_buf_add(out, s + i, j - i);
             i = j;
@@ -295,7 +362,7 @@ rm_err rm_norm_text(const char *s, size_t len, unsigned flags, rm_buf *out)
             emit(&w, rm_norm_utf8_next(s, len, &i));
         }
     }
-    if (!out->err && !w.plain)
+    if (!out->err && !w.stable)
         nfc(out, start);
     if (out->err)
         rm_buf_truncate(out, start);
