@@ -525,7 +525,8 @@ static bool take_ampm(cursor *c, int *h)
         pm = at_word(c, "pm");
         c->i++;
     } else if ((at_word(c, "a") || at_word(c, "p")) && c->i + 2 < c->tk->n &&
-               rm_norm_tk_sym(&c->tk->v[c->i + 1], '.') && rm_norm_tk_is(&c->tk->v[c->i + 2], "m")) {
+               rm_norm_tk_sym(&c->tk->v[c->i + 1], '.') &&
+               rm_norm_tk_is(&c->tk->v[c->i + 2], "m")) {
         pm = at_word(c, "p");
         c->i += 3;
         skip_sym(c, '.', false);
@@ -616,8 +617,8 @@ static bool tail(cursor *c, rm_date *d)
 
     skip_year_words(c);
     skip_sym(c, ',', true);
-    if (!skip_word(c, "в") && !skip_word(c, "at") && !skip_word(c, "t"))
-        skip_word(c, "around");
+    if (!skip_word(c, "в") && !skip_word(c, "at"))
+        skip_word(c, "t");
     if ((t = peek(c)) && t->kind == RM_NORM_TK_NUM && !take_clock(c, d))
         return false;
     if (!take_zone(c, d))

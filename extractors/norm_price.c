@@ -350,17 +350,20 @@ static const char *const range_words[] = {"до", "to", NULL};
 /* A unit after the price ("499 ₽/мес", "499 ₽ за шт.") ends what we read. */
 static const char *const unit_words[] = {"за", "per", "each", NULL};
 
+/* One end of a price: a number with at most one currency before it and one after
+ * ("$12.99 USD"). */
 typedef struct side {
-    bool has_num, has_cur;
+    bool has_num, cur_before, cur_after;
     double amount;
-    currency cur;
 } side;
 
 typedef struct price_parse {
     side sides[2];
-    int cur;        /* side being filled: 0, or 1 after a range mark */
+    int cur;          /* side being filled: 0, or 1 after a range mark */
+    bool has_currency;
+    currency currency; /* every currency mention, merged */
     bool free;
-    bool stop;      /* a unit tail started */
+    bool stop;        /* a unit tail started */
 } price_parse;
 
 static bool ignorable(const rm_norm_tks *tk, size_t i)
@@ -384,6 +387,49 @@ static bool take_range(price_parse *pp, const rm_norm_tk *t)
     return true;
 }
 
+static bool in_family(family f, const char *code)
+{
+    for (size_t k = 0; k < RM_ARRAY_LEN(family_codes[0]); k++)
+        if (family_codes[f][k] && !strcmp(family_codes[f][k], code))
+            return true;
+    return false;
+}
+
+/* b refines a when both name the same currency or b names a member of a's family. */
+static bool refines(const currency *a, const currency *b)
+{
+    if (a->code && b->code && !strcmp(a->code, b->code))
+        return true;
+    if (a->fam != FAM_NONE && a->fam == b->fam)
+        return true;
+    return a->fam != FAM_NONE && b->fam == FAM_NONE && in_family(a->fam, b->code);
+}
+
+/* All mentions must name one currency ("$10 - 20 CAD" is CAD); the most specific stays. */
+static bool merge_currency(price_parse *pp, const currency *c)
+{
+    if (!pp->has_currency) {
+        pp->has_currency = true;
+        pp->currency = *c;
+        return true;
+    }
+    if (refines(c, &pp->currency))
+        return true;
+    if (!refines(&pp->currency, c))
+        return false;
+    pp->currency = *c;
+    return true;
+}
+
+static bool side_currency(price_parse *pp, side *sd, const currency *c)
+{
+    bool *slot = sd->has_num ? &sd->cur_after : &sd->cur_before;
+    if (*slot)
+        return false;
+    *slot = true;
+    return merge_currency(pp, c);
+}
+
 /* One step of the grammar at tk[*i]; false rejects the whole text. */
 static bool price_step(const rm_norm_tks *tk, size_t *i, price_parse *pp)
 {
@@ -397,47 +443,26 @@ static bool price_step(const rm_norm_tks *tk, size_t *i, price_parse *pp)
         sd->has_num = true;
         return take_number(tk, i, &sd->amount);
     }
-    if (take_currency(tk, i, &c)) {
-        if (sd->has_cur)
-            return false;
-        sd->has_cur = true;
-        sd->cur = c;
-        return true;
-    }
+    if (take_currency(tk, i, &c))
+        return side_currency(pp, sd, &c);
     (*i)++;
     if (ignorable(tk, *i - 1) || take_range(pp, t))
         return true;
     if (pp->sides[0].has_num && (rm_norm_tk_sym(t, '/') || rm_norm_tk_find(t, unit_words) >= 0))
         return pp->stop = true;
-    if (!pp->sides[0].has_num && !pp->sides[0].has_cur && rm_norm_tk_find(t, lead_words) >= 0)
+    if (!pp->sides[0].has_num && !pp->has_currency && rm_norm_tk_find(t, lead_words) >= 0)
         return true;
     if (rm_norm_tk_find(t, free_words) >= 0 && !pp->free)
         return pp->free = true;
     return false;
 }
 
-static bool in_family(family f, const char *code)
-{
-    for (size_t k = 0; k < RM_ARRAY_LEN(family_codes[0]); k++)
-        if (family_codes[f][k] && !strcmp(family_codes[f][k], code))
-            return true;
-    return false;
-}
-
-static bool same_currency(const currency *a, const currency *b)
-{
-    if (a->fam != FAM_NONE || b->fam != FAM_NONE)
-        return a->fam == b->fam || (a->code && b->code && !strcmp(a->code, b->code));
-    return !strcmp(a->code, b->code);
-}
-
 /* The written currency wins; the hint only picks a member of an ambiguous symbol's family. */
 static const char *resolve(const price_parse *pp, const char *hint)
 {
-    const side *a = &pp->sides[0], *b = &pp->sides[1];
-    const currency *c = a->has_cur ? &a->cur : b->has_cur ? &b->cur : NULL;
+    const currency *c = &pp->currency;
 
-    if (!c)
+    if (!pp->has_currency)
         return hint;
     if (c->fam != FAM_NONE && hint && in_family(c->fam, hint))
         return hint;
@@ -454,8 +479,6 @@ static rm_err finish(const price_parse *pp, const char *hint, rm_price *out)
         out->amount = 0;
     } else {
         if (!a->has_num || (pp->cur == 1 && !b->has_num))
-            return RM_EPARSE;
-        if (a->has_cur && b->has_cur && !same_currency(&a->cur, &b->cur))
             return RM_EPARSE;
         if (pp->cur == 1 && b->amount < a->amount)
             return RM_EPARSE;
