@@ -50,13 +50,16 @@ RM_MUST_CHECK rm_err rm_norm_currency(const char *s, size_t len, const char **co
 
 /* Reads a rating such as "4,5 из 5", "4.5/5", "9/10", "90%", "★★★★☆", "4 out of 5 stars"
  * and writes it on the 0..5 scale. A scale written in s wins; best_hint is the scale of a bare
- * number ("8,6" with 10 gives 4.3), 0 when unknown: then a bare number must be within 0..5. */
+ * number ("8,6" with 10 gives 4.3), 0 when unknown: then a bare number must be within 0..5.
+ * RM_EINVAL when best_hint is negative, NaN or above 100. */
 RM_MUST_CHECK rm_err rm_norm_rating(const char *s, size_t len, double best_hint, double *out);
 
-/* Puts a schema.org rating on the 0..5 scale. best and worst are NAN when absent (schema.org
- * defaults: 5 and 1). With worst >= 0 the value counts as "value out of best" (4 of 5 is 4.0,
- * 8 of 10 is 4.0); a scale reaching below zero is mapped linearly onto 0..5. A value outside
- * worst..best is rejected. */
+/* Puts a schema.org rating (ratingValue, bestRating, worstRating) on the 0..5 scale. best and
+ * worst are NAN when absent: best defaults to 5 as in schema.org, an absent worst only asks
+ * value >= 0 (sites that omit it often rate from 0, not schema.org's 1). With worst >= 0 the
+ * value counts as "value out of best" (4 of 5 is 4.0, 8 of 10 is 4.0); a scale reaching
+ * below zero maps linearly onto 0..5. RM_EINVAL for a value outside worst..best, a value that
+ * is not finite, or best <= worst. */
 RM_MUST_CHECK rm_err rm_norm_rating_ld(double value, double best, double worst, double *out);
 
 /* ---- date ---- */
@@ -83,8 +86,11 @@ typedef struct rm_date {
 } rm_date;
 
 /* Reads a date such as "12 марта 2024", "12.03.2024", "2024-03-12T10:00:00+03:00", "вчера",
- * "3 days ago", "Mar 12, 2024", "March 2024". opts may be NULL (UTC, no fetch time, AUTO); a
- * relative or yearless date needs opts->now and is rejected without it. */
+ * "3 days ago", "Mar 12, 2024", "March 2024", after an optional label of words ("Отзыв от",
+ * "Reviewed in the United States on"). The date is the one written, in the site's time; an
+ * offset in the text is reported, not applied. opts may be NULL (UTC, no fetch time, AUTO);
+ * a relative or yearless date needs opts->now and is rejected without it. RM_EINVAL when
+ * opts->tz_min is beyond ±14 hours. */
 RM_MUST_CHECK rm_err rm_norm_date(const char *s, size_t len, const rm_date_opts *opts,
                                   rm_date *out);
 
