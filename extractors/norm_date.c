@@ -255,11 +255,12 @@ static const number_word number_words[] = {
     {"four", 4},    {"five", 5},      {"six", 6},        {"seven", 7},     {"eight", 8},
     {"nine", 9},    {"ten", 10},      {"eleven", 11},    {"twelve", 12},   {"один", 1},
     {"одна", 1},    {"одну", 1},      {"одни", 1},       {"два", 2},       {"две", 2},
-    {"пару", 2},    {"три", 3},       {"четыре", 4},     {"пять", 5},      {"шесть", 6},
+    {"пару", 2},    {"около", 1},     {"три", 3},       {"четыре", 4},     {"пять", 5},      {"шесть", 6},
     {"семь", 7},    {"восемь", 8},    {"девять", 9},     {"десять", 10},   {"одиннадцать", 11},
     {"двенадцать", 12},
 };
 
+/* "около месяца назад" (about a month ago) reads as one; "около 3 дней" starts at "3". */
 static bool take_count(cursor *c, int *n)
 {
     const rm_norm_tk *t = peek(c);
@@ -416,7 +417,12 @@ static bool alt_day_month(cursor *c, const dctx *x, rm_date *d)
 
     if (!take_day(c, &day))
         return false;
-    skip_sym(c, '.', false);
+    if (!skip_sym(c, '.', false) && skip_sym(c, '-', false)) {
+        /* "12-Mar-2024" */
+        if (!take_month(c, &m) || !skip_sym(c, '-', false))
+            return false;
+        return finish_dm(c, x, m, day, d);
+    }
     skip_word(c, "of");
     if (!take_month(c, &m))
         return false;
@@ -609,6 +615,20 @@ static void skip_year_words(cursor *c)
         skip_sym(c, '.', false);
 }
 
+/* A zone name in parentheses, as JavaScript's Date.toString() ends: "(Moscow Standard Time)". */
+static void skip_zone_name(cursor *c)
+{
+    cursor t = *c;
+    const rm_norm_tk *k;
+
+    if (!skip_sym(&t, '(', true))
+        return;
+    while ((k = peek(&t)) && k->kind == RM_NORM_TK_WORD)
+        t.i++;
+    if (t.i > c->i + 1 && skip_sym(&t, ')', false))
+        *c = t;
+}
+
 /* What may follow a date: year words, a clock time after ",", "в", "at" or ISO's "T", a
  * zone, closing punctuation. True when every token is used. */
 static bool tail(cursor *c, rm_date *d)
@@ -623,6 +643,8 @@ static bool tail(cursor *c, rm_date *d)
         return false;
     if (!take_zone(c, d))
         return false;
+    if (d->has_tz)
+        skip_zone_name(c);
     skip_year_words(c);
     while (skip_sym(c, '.', true) || skip_sym(c, ',', true))
         ;

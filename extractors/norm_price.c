@@ -338,10 +338,11 @@ static bool take_number(const rm_norm_tks *tk, size_t *i, double *out)
 
 /* ---- price grammar ---- */
 
-/* Words a price label may start with ("от 499 ₽", "Цена: 1 299 ₽"). */
+/* Words a price label may start with ("от 499 ₽", "Цена: 1 299 ₽"); Shopify themes put
+ * "Regular price" and "Sale price" before every price for screen readers. */
 static const char *const lead_words[] = {
     "от", "цена", "стоимость", "всего", "только", "итого", "from", "price", "only", "just",
-    "total", "starting", "at", NULL,
+    "total", "starting", "at", "regular", "sale", "special", "now", NULL,
 };
 static const char *const free_words[] = {
     "бесплатно", "бесплатный", "бесплатная", "бесплатное", "free", "gratis", NULL,

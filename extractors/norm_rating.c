@@ -40,9 +40,10 @@ static bool is_filled_star(int32_t cp)
     return cp == 0x2605 || cp == 0x2B50 || cp == 0x1F31F;
 }
 
+/* Half-star glyphs, and "½" drawn after the stars ("★★★★½"). */
 static bool is_half_star(int32_t cp)
 {
-    return cp == 0x2BE8 || cp == 0x2BEA || cp == 0x2BE9;
+    return cp == 0x2BE8 || cp == 0x2BEA || cp == 0x2BE9 || cp == 0xBD;
 }
 
 static bool is_empty_star(int32_t cp)
