@@ -4,17 +4,22 @@
  *
  * Each parser takes len bytes (s need not be NUL-terminated and is never read past len; s may
  * be NULL when len is 0), accepts any bytes and rejects with RM_EPARSE what it cannot read
- * with confidence: a wrong number in the store is worse than an absent one. None allocates
- * except rm_norm_text(), which appends to the caller's rm_buf. The accepted forms and the
- * rules for ambiguous input are listed in README.md ("Value normalisers").
+ * with confidence: a wrong number in the store is worse than an absent one. Pointers passed
+ * in are borrowed for the call only. None allocates except rm_norm_text(), which appends to
+ * the caller's rm_buf. The accepted forms and the rules for ambiguous input are listed in
+ * README.md ("Value normalisers and JSONPath").
  *
  *   rm_price p;
- *   if (rm_norm_price("1 299,50 ₽", strlen(...), NULL, &p) == RM_OK) ...  // 1299.5 "RUB"
+ *   if (rm_norm_price(text, len, json_currency, &p) == RM_OK)   // "1 299,50 ₽": 1299.5 "RUB"
+ *       ...
  *   double r;
- *   if (rm_norm_rating("4,5 из 5", 12, 0, &r) == RM_OK) ...                 // 4.5
+ *   if (rm_norm_rating(text, len, 0, &r) == RM_OK)              // "4,5 из 5": 4.5
+ *       ...
  *   rm_date d;
- *   rm_date_opts o = {.now = fetched_at, .tz_min = 180};
- *   if (rm_norm_date("вчера", 10, &o, &d) == RM_OK) rm_norm_date_iso(&d, false, iso);
+ *   char iso[RM_DATE_ISO_SIZE];
+ *   rm_date_opts o = {.now = fetched_at, .tz_min = 180};        // a Moscow site
+ *   if (rm_norm_date(text, len, &o, &d) == RM_OK)               // "вчера"
+ *       rm_norm_date_iso(&d, false, iso);                       // "2024-03-14"
  */
 #ifndef RM_NORMALIZE_H
 #define RM_NORMALIZE_H
