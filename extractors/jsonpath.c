@@ -2,8 +2,6 @@
 #include "core/rm.h"
 #include "extractors/jsonpath.h"
 
-#include <inttypes.h>
-
 /* RFC 9535 §2.1: indexes stay within I-JSON's exact integer range. */
 #define MAX_INDEX 9007199254740991LL
 /* No real path has more steps; the cap bounds evaluation recursion. */
