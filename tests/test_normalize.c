@@ -1,5 +1,5 @@
-/* Value normalisers: table-driven cases from the tables in tests/fixtures/normalize/ plus the promises
- * a table cannot show (buffers, limits, flags, argument checks).
+/* Value normalisers: table-driven cases from tests/fixtures/normalize/ (price, rating, date,
+ * text tables) plus the promises a table cannot show (buffers, limits, flags, arguments).
  *
  * Table rows are TAB-separated; '#' starts a comment line. Fields take the escapes \t \n \r
  * \\ \xHH (a raw byte) and \u{HHHH} (a code point in UTF-8), so invisible spaces and invalid
