@@ -2,6 +2,7 @@
  * top-level shapes that differ only in field order and separators. */
 #include "core/rm.h"
 #include "crawler/httpdate.h"
+#include "crawler/tz.h"
 
 static const char *const days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 static const char *const long_days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
@@ -153,24 +154,16 @@ static void asctime_rest(cursor *c, fields *f)
     f->year = number(c, 4, 4, NULL);
 }
 
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 static bool valid(const fields *f)
 {
-    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int dim = mdays[f->month] + (f->month == 1 && leap(f->year));
-
-    return f->day >= 1 && f->day <= dim && f->hour <= 23 && f->min <= 59 && f->sec <= 60;
+    return f->day >= 1 && f->day <= rm_tz_days_in_month(f->year, f->month + 1) &&
+           f->hour <= 23 && f->min <= 59 && f->sec <= 60;
 }
 
 rm_err rm_http_date_parse(const char *s, time_t *out)
 {
     cursor c = {s, true};
     fields f = {0, 0, 0, 0, 0, 0};
-    struct tm tm;
     const char *start;
 
     skip_spaces(&c);
@@ -191,14 +184,9 @@ rm_err rm_http_date_parse(const char *s, time_t *out)
     skip_spaces(&c);
     if (!c.ok || *c.p || !valid(&f))
         return RM_EPARSE;
-    memset(&tm, 0, sizeof(tm));
-    tm.tm_year = f.year - 1900;
-    tm.tm_mon = f.month;
-    tm.tm_mday = f.day;
-    tm.tm_hour = f.hour;
-    tm.tm_min = f.min;
-    tm.tm_sec = f.sec;
-    *out = timegm(&tm);
+    /* Not timegm(): glibc's keeps a static guess between calls, shared by all threads. */
+    *out = (time_t)(rm_tz_days_from_civil(f.year, f.month + 1, f.day) * 86400 +
+                    f.hour * 3600 + f.min * 60 + f.sec);
     return RM_OK;
 }
 
