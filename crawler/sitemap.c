@@ -115,6 +115,8 @@ static size_t raw_read(source *s, unsigned char *buf, size_t cap)
 {
     size_t n = RM_MIN(cap, s->len - s->pos);
 
+    if (!n)
+        return 0; /* s->in may be NULL for an empty body */
     memcpy(buf, s->in + s->pos, n);
     s->pos += n;
     return n;
