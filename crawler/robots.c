@@ -45,7 +45,8 @@ typedef enum key {
     KEY_SITEMAP
 } key;
 
-/* Keys and the misspellings seen in the wild (Google's parser takes the same ones). */
+/* Keys with the misspellings Google's parser also accepts; Crawl-delay, which Google ignores
+ * but many sites set, gets the same treatment. */
 static const struct {
     const char *name;
     key k;

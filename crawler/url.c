@@ -6,7 +6,7 @@
 
 #include <curl/curl.h>
 
-/* A query never holds more parameters than this many bytes allow; sized per call. */
+/* One query parameter; points into the query string. */
 typedef struct param {
     const char *s; /* "name=value", not NUL-terminated */
     size_t len;
