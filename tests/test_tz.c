@@ -2,6 +2,7 @@
 #include "crawler/tz.h"
 #include "tests/helpers/testutil.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
 /* Zones with the shapes that break naive code: southern DST, half and quarter hours,
@@ -286,6 +287,41 @@ static void tz_rejects_broken_files(void **state)
     rm_buf_release(&b);
 }
 
+/* The parser must not read a byte past len: a zone file and each of its prefixes end right at
+ * a PROT_NONE page. */
+static void tz_stays_inside_its_input(void **state)
+{
+    char path[512];
+    size_t len;
+    char *data;
+    long page = sysconf(_SC_PAGESIZE);
+    size_t span = 2 * (size_t)page;
+    char *map;
+    rm_tz *tz = NULL;
+    (void)state;
+
+    if (!have_zone("Europe/Berlin"))
+        skip();
+    snprintf(path, sizeof(path), "%s/Europe/Berlin", RM_TZ_DIR);
+    data = rm_test_read_file(path, &len);
+    assert_non_null(data);
+    assert_true(len < span);
+    map = mmap(NULL, 2 * span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(map != MAP_FAILED);
+    assert_int_equal(mprotect(map + span, span, PROT_NONE), 0);
+    for (size_t n = 0; n <= len; n += n < 100 ? 1 : 37) {
+        memcpy(map + span - n, data, n);
+        if (rm_tz_parse(map + span - n, n, &tz) == RM_OK)
+            rm_tz_free(tz);
+    }
+    memcpy(map + span - len, data, len);
+    assert_int_equal(rm_tz_parse(map + span - len, len, &tz), RM_OK);
+    assert_int_equal(rm_tz_offset(tz, 1711846800), 7200);
+    rm_tz_free(tz);
+    munmap(map, 2 * span);
+    free(data);
+}
+
 static void tz_load_names(void **state)
 {
     rm_tz *tz = NULL;
@@ -322,6 +358,7 @@ int main(void)
         cmocka_unit_test(tz_local_round_trip),
         cmocka_unit_test(tz_version1_and_footer_only_files),
         cmocka_unit_test(tz_rejects_broken_files),
+        cmocka_unit_test(tz_stays_inside_its_input),
         cmocka_unit_test(tz_load_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
