@@ -69,7 +69,8 @@ RM_MUST_CHECK rm_err rm_url_resolve(const char *base, const char *href, rm_buf *
 RM_MUST_CHECK rm_err rm_url_host_key(const char *url, rm_buf *out);
 
 /* Crawler-trap guards, applied to a normalised URL. Every limit has a default
- * (rm_url_trap_opts_default); 0 turns that check off. */
+ * (rm_url_trap_opts_default); a max_* of 0 turns that check off, and so does now = 0 for the
+ * calendar check (years_back and years_ahead of 0 mean "this year only"). */
 typedef struct rm_url_trap_opts {
     time_t now;               /* reference time for the calendar window (the caller's clock);
                                * 0 turns the calendar check off */
@@ -90,11 +91,13 @@ typedef enum rm_url_trap {
 
 /* Fills o with the defaults above and now. */
 void rm_url_trap_opts_default(rm_url_trap_opts *o, time_t now);
-/* Returns why url looks like a crawler trap, or RM_URL_TRAP_NONE. Calendar checks: a path
- * segment of four digits (a year) followed by a segment 1..12 (a month), a path segment or
- * query value starting YYYY-MM (dates such as 2024-03 and 2024-03-12), and a query parameter
- * named year (any case) with a four-digit value; the year must lie in
- * [year(now) - years_back, year(now) + years_ahead]. Borrows url during the call. */
+/* Returns why url looks like a crawler trap, or RM_URL_TRAP_NONE; opts NULL means the
+ * defaults with the calendar check off. The first failing check is reported, in this order:
+ * query length, depth, repeats, calendar. Calendar checks: a path segment of four digits (a
+ * year) followed by a segment 1..12 (a month), a path segment or query value starting
+ * YYYY-MM (dates such as 2024-03 and 2024-03-12), and a query parameter named year (any case)
+ * with a four-digit value; the year must lie in [year(now) - years_back,
+ * year(now) + years_ahead]. Borrows url during the call. */
 rm_url_trap rm_url_is_trap(const char *url, const rm_url_trap_opts *opts);
 /* "none", "repeat", "depth", "calendar", "query". */
 const char *rm_url_trap_str(rm_url_trap t);
