@@ -25,28 +25,26 @@ typedef struct srv {
 
 /* Servers still running when a test fails are killed by the teardown, so a failure never
  * leaves a process holding the test's stdout. */
-static rm_child *running[8];
+static rm_child running[8]; /* copies: a failed test's frame is gone by teardown */
 
-static void track(rm_child *ch, int on)
+static void track(const rm_child *ch, int on)
 {
     for (size_t i = 0; i < RM_ARRAY_LEN(running); i++) {
-        if (on && !running[i]) {
-            running[i] = ch;
+        if (on && !running[i].pid) {
+            running[i] = *ch;
             return;
         }
-        if (!on && running[i] == ch)
-            running[i] = NULL;
+        if (!on && running[i].pid == ch->pid)
+            running[i].pid = 0;
     }
 }
 
 static int kill_leftovers(void **state)
 {
     (void)state;
-    for (size_t i = 0; i < RM_ARRAY_LEN(running); i++) {
-        if (running[i])
-            rm_test_stop(running[i], SIGKILL, 1000);
-        running[i] = NULL;
-    }
+    for (size_t i = 0; i < RM_ARRAY_LEN(running); i++)
+        if (running[i].pid)
+            rm_test_stop(&running[i], SIGKILL, 1000);
     return 0;
 }
 
@@ -74,8 +72,9 @@ static void srv_start(srv *s, const char *const *extra)
 
 static void srv_stop(srv *s)
 {
-    int status = rm_test_stop(&s->ch, SIGTERM, 5000);
+    int status;
     track(&s->ch, 0);
+    status = rm_test_stop(&s->ch, SIGTERM, 5000);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), 0);
 }
