@@ -370,7 +370,7 @@ static char *get_norm(const srv *s, int social, const char *path)
 static void market_is_deterministic(void **state)
 {
     const char *args[] = {"--seed", "9", "--products", PRODUCTS, NULL};
-    const char *other[] = {"--seed", "10", "--products", PRODUCTS, NULL};
+    const char *other[] = {"--seed", "10", "--products", PRODUCTS, "--pad-kb", "40", NULL};
     const char *paths[] = {"/", "/catalog?page=2", "/c/shoes?page=1", "/p/1/reviews?page=1",
                            "/robots.txt", "/sitemap.xml"};
     srv a, b, c;
@@ -390,6 +390,17 @@ static void market_is_deterministic(void **state)
         assert_string_equal(x, y);
         assert_string_not_equal(x, z); /* another seed, other people */
         free(x), free(y), free(z);
+    }
+    {
+        char *padded, *url = join(c.market, "/p/1");
+        resp r;
+        fetch_ex(url, NULL, 0, 1, &r); /* --pad-kb 40: product pages of about 40 KiB */
+        assert_int_equal(r.status, 200);
+        assert_true(r.body.len >= 38 * 1024 && r.body.len <= 41 * 1024);
+        padded = normalised(&c, r.body.ptr);
+        assert_non_null(strstr(padded, "<style>"));
+        resp_free(&r);
+        free(padded), free(url);
     }
     srv_stop(&a);
     srv_stop(&b);
