@@ -153,7 +153,8 @@ static char *join(const char *a, const char *b)
 static int header(const resp *r, const char *name, char *out, size_t size)
 {
     size_t nl = strlen(name);
-    for (const char *p = r->headers.ptr; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+    for (const char *p = r->headers.ptr; p && *p;
+         p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
         if (!strncasecmp(p, name, nl) && p[nl] == ':') {
             const char *v = p + nl + 1;
             size_t n;
@@ -1245,7 +1246,8 @@ static int touched(json_t *t2, const char *url, const char *page)
     int hit = 0;
 
     json_array_foreach(json_object_get(ch, "price_changes"), k, x)
-        hit |= url ? !strcmp(jstr(x, "url"), url) : strstr(page, strstr(jstr(x, "url"), "/p/")) != NULL;
+        hit |= url ? !strcmp(jstr(x, "url"), url)
+                   : strstr(page, strstr(jstr(x, "url"), "/p/")) != NULL;
     json_array_foreach(json_object_get(ch, "removed"), k, x)
         hit |= !url && strstr(page, strstr(json_string_value(x), "/p/")) != NULL;
     json_array_foreach(json_object_get(t2, "reviews"), k, x)
@@ -1256,7 +1258,8 @@ static int touched(json_t *t2, const char *url, const char *page)
 
 static void market_epochs_change_what_truth_says(void **state)
 {
-    char *dir = rm_test_tmpdir(), *f0 = tmpfile_in(dir, "t0.json"), *f2 = tmpfile_in(dir, "t2.json");
+    char *dir = rm_test_tmpdir(), *f0 = tmpfile_in(dir, "t0.json");
+    char *f2 = tmpfile_in(dir, "t2.json");
     const char *args[] = {"--seed", "6", "--products", PRODUCTS, "--dump-truth", f0, NULL};
     json_t *t0, *t2, *tp;
     char *url, *same = NULL, *before = NULL;
