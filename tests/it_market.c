@@ -727,6 +727,26 @@ static size_t product_locs(const char *xml, json_t *truth)
     return n;
 }
 
+static void check_robots(const srv *s)
+{
+    char *url = join(s->market, "/robots.txt"), want[256];
+    resp r;
+
+    fetch(url, &r);
+    snprintf(want, sizeof(want), "Sitemap: %s/sitemap.xml\n", s->market);
+    assert_non_null(strstr(r.body.ptr, "User-agent: *\n"));
+    assert_non_null(strstr(r.body.ptr, "Disallow: /cart\n"));
+    assert_non_null(strstr(r.body.ptr, "Disallow: /search\n"));
+    assert_non_null(strstr(r.body.ptr, "Disallow: /_control\n"));
+    assert_non_null(strstr(r.body.ptr, "Crawl-delay: 0.5\n"));
+    assert_non_null(strstr(r.body.ptr, want));
+    resp_free(&r), free(url);
+    url = join(s->social, "/robots.txt");
+    fetch(url, &r);
+    assert_string_equal(r.body.ptr, "User-agent: *\nDisallow: /private/\n");
+    resp_free(&r), free(url);
+}
+
 static void market_robots_and_sitemaps(void **state)
 {
     char *dir = rm_test_tmpdir(), *tf = tmpfile_in(dir, "truth.json");
@@ -740,17 +760,7 @@ static void market_robots_and_sitemaps(void **state)
     (void)state;
     srv_start(&s, args);
     truth = load_truth(tf);
-    url = join(s.market, "/robots.txt");
-    fetch(url, &r);
-    snprintf(want, sizeof(want), "Sitemap: %s/sitemap.xml\n", s.market);
-    assert_non_null(strstr(r.body.ptr, "User-agent: *\n"));
-    assert_non_null(strstr(r.body.ptr, "Disallow: /cart\n"));
-    assert_non_null(strstr(r.body.ptr, "Disallow: /search\n"));
-    assert_non_null(strstr(r.body.ptr, "Disallow: /_control\n"));
-    assert_non_null(strstr(r.body.ptr, "Crawl-delay: 0.5\n"));
-    assert_non_null(strstr(r.body.ptr, want));
-    resp_free(&r), free(url);
-
+    check_robots(&s);
     url = join(s.market, "/sitemap.xml");
     fetch(url, &r);
     assert_non_null(strstr(r.body.ptr, "xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\""));
@@ -784,10 +794,6 @@ static void market_robots_and_sitemaps(void **state)
     assert_non_null(strstr(r.body.ptr, want));
     resp_free(&r), free(url);
 
-    url = join(s.social, "/robots.txt");
-    fetch(url, &r);
-    assert_string_equal(r.body.ptr, "User-agent: *\nDisallow: /private/\n");
-    resp_free(&r), free(url);
     json_decref(truth);
     srv_stop(&s);
     free(tf);
@@ -1198,6 +1204,33 @@ static json_t *truth_at(const srv *s, int epoch, const char *path)
     return load_truth(path);
 }
 
+/* Removed products answer 404 and leave the catalogue and the sitemap. */
+static void check_removed_vanish(const srv *s, json_t *ch)
+{
+    char *sm = join(s->market, "/sitemaps/products-1.xml.gz"), *xml;
+    char *cat = join(s->market, "/catalog?page=1"), *cat2 = join(s->market, "/catalog?page=2");
+    resp r, c1, c2;
+    json_t *it;
+    size_t i;
+
+    fetch(sm, &r);
+    fetch(cat, &c1);
+    fetch(cat2, &c2);
+    xml = gunzip(r.body.ptr, r.body.len);
+    json_array_foreach(ch, i, it) {
+        const char *u = json_string_value(it);
+        resp gone;
+        fetch(u, &gone);
+        assert_int_equal(gone.status, 404);
+        resp_free(&gone);
+        assert_null(strstr(xml, u));
+        assert_null(strstr(c1.body.ptr, strstr(u, "/p/")));
+        assert_null(strstr(c2.body.ptr, strstr(u, "/p/")));
+    }
+    free(xml), free(sm), free(cat), free(cat2);
+    resp_free(&r), resp_free(&c1), resp_free(&c2);
+}
+
 static void check_epoch_changes(const srv *s, json_t *t0, json_t *t2)
 {
     json_t *ch = json_object_get(t2, "changes"), *it, *tp;
@@ -1210,12 +1243,7 @@ static void check_epoch_changes(const srv *s, json_t *t0, json_t *t2)
     assert_true(removed >= 2 && json_array_size(json_object_get(ch, "price_changes")) >= 2);
     assert_true(json_array_size(json_object_get(ch, "new_reviews")) >= 2);
     assert_int_equal(json_array_size(json_object_get(t2, "products")), n0 - removed);
-    json_array_foreach(json_object_get(ch, "removed"), i, it) {
-        resp r;
-        fetch(json_string_value(it), &r);
-        assert_int_equal(r.status, 404);
-        resp_free(&r);
-    }
+    check_removed_vanish(s, json_object_get(ch, "removed"));
     json_array_foreach(json_object_get(ch, "price_changes"), i, it) {
         resp r;
         json_t *doc;
