@@ -1,0 +1,97 @@
+#include "core/rm.h"
+#include "nlp/langid.h"
+
+/* Cyrillic counts this many times a Latin letter: brand names and model numbers inside a
+ * Russian sentence are Latin, the language around them is not. */
+#define CYR_WEIGHT 3
+/* Function words are strong evidence; one counts as this many letters. */
+#define CUE_WEIGHT 6
+
+typedef enum cue { CUE_EN = 0, CUE_RU, CUE_LATIN_OTHER, CUE_CYR_OTHER, N_CUES } cue;
+
+typedef struct cue_word {
+    const char *w;
+    cue c;
+} cue_word;
+
+/* Frequent words that are unambiguous within their script. */
+static const cue_word cue_words[] = {
+    {"the", CUE_EN}, {"and", CUE_EN}, {"is", CUE_EN}, {"it", CUE_EN}, {"of", CUE_EN},
+    {"to", CUE_EN}, {"this", CUE_EN}, {"was", CUE_EN}, {"i", CUE_EN}, {"you", CUE_EN},
+    {"my", CUE_EN}, {"for", CUE_EN}, {"with", CUE_EN}, {"that", CUE_EN}, {"not", CUE_EN},
+    {"but", CUE_EN}, {"very", CUE_EN}, {"have", CUE_EN}, {"are", CUE_EN}, {"they", CUE_EN},
+    {"it's", CUE_EN}, {"don't", CUE_EN}, {"so", CUE_EN}, {"just", CUE_EN}, {"what", CUE_EN},
+    {"и", CUE_RU}, {"в", CUE_RU}, {"не", CUE_RU}, {"на", CUE_RU}, {"что", CUE_RU},
+    {"я", CUE_RU}, {"с", CUE_RU}, {"как", CUE_RU}, {"это", CUE_RU}, {"но", CUE_RU},
+    {"очень", CUE_RU}, {"все", CUE_RU}, {"так", CUE_RU}, {"мне", CUE_RU}, {"был", CUE_RU},
+    {"было", CUE_RU}, {"он", CUE_RU}, {"она", CUE_RU}, {"только", CUE_RU}, {"уже", CUE_RU},
+    {"der", CUE_LATIN_OTHER}, {"und", CUE_LATIN_OTHER},
+    {"ist", CUE_LATIN_OTHER}, {"nicht", CUE_LATIN_OTHER}, {"das", CUE_LATIN_OTHER},
+    {"ich", CUE_LATIN_OTHER}, {"el", CUE_LATIN_OTHER}, {"la", CUE_LATIN_OTHER},
+    {"los", CUE_LATIN_OTHER}, {"que", CUE_LATIN_OTHER}, {"es", CUE_LATIN_OTHER},
+    {"muy", CUE_LATIN_OTHER}, {"et", CUE_LATIN_OTHER}, {"les", CUE_LATIN_OTHER},
+    {"est", CUE_LATIN_OTHER}, {"une", CUE_LATIN_OTHER}, {"pas", CUE_LATIN_OTHER},
+    {"très", CUE_LATIN_OTHER}, {"je", CUE_LATIN_OTHER}, {"il", CUE_LATIN_OTHER},
+    {"di", CUE_LATIN_OTHER}, {"che", CUE_LATIN_OTHER}, {"molto", CUE_LATIN_OTHER},
+    {"não", CUE_LATIN_OTHER}, {"het", CUE_LATIN_OTHER},
+    {"een", CUE_LATIN_OTHER}, {"ein", CUE_LATIN_OTHER}, {"sehr", CUE_LATIN_OTHER},
+    {"nie", CUE_LATIN_OTHER}, {"jest", CUE_LATIN_OTHER}, {"ve", CUE_LATIN_OTHER},
+    {"bir", CUE_LATIN_OTHER}, {"ne", CUE_LATIN_OTHER},
+    {"і", CUE_CYR_OTHER}, {"це", CUE_CYR_OTHER}, {"дуже", CUE_CYR_OTHER},
+    {"що", CUE_CYR_OTHER}, {"як", CUE_CYR_OTHER}, {"але", CUE_CYR_OTHER},
+    {"ў", CUE_CYR_OTHER}, {"вельмі", CUE_CYR_OTHER}, {"е", CUE_CYR_OTHER},
+    {"са", CUE_CYR_OTHER}, {"ще", CUE_CYR_OTHER}, {"много", CUE_CYR_OTHER},
+    {"беше", CUE_CYR_OTHER}, {"ја", CUE_CYR_OTHER}, {"је", CUE_CYR_OTHER},
+};
+
+/* Letters that Russian never uses: a few of them mean another Cyrillic language. */
+static bool non_russian_cyrillic(const char *w)
+{
+    return strstr(w, "і") || strstr(w, "ї") || strstr(w, "є") || strstr(w, "ґ") ||
+           strstr(w, "ў") || strstr(w, "ј") || strstr(w, "љ") || strstr(w, "њ");
+}
+
+/* Latin letters beyond ASCII are rare in English and common in its neighbours. */
+static bool accented_latin(const char *w)
+{
+    for (const unsigned char *p = (const unsigned char *)w; *p; p++)
+        if (*p == 0xC3 || *p == 0xC4 || *p == 0xC5)
+            return true;
+    return false;
+}
+
+static void count_cues(const rm_tokens *toks, size_t cues[N_CUES])
+{
+    for (size_t i = 0; i < toks->n; i++) {
+        const rm_token *t = &toks->v[i];
+        if (t->kind != RM_TOK_WORD)
+            continue;
+        if (t->flags & RM_TOK_CYR && non_russian_cyrillic(t->norm))
+            cues[CUE_CYR_OTHER]++;
+        if (t->flags & RM_TOK_LAT && accented_latin(t->norm))
+            cues[CUE_LATIN_OTHER]++;
+        for (size_t k = 0; k < RM_ARRAY_LEN(cue_words); k++) {
+            if (!strcmp(t->norm, cue_words[k].w)) {
+                cues[cue_words[k].c]++;
+                break;
+            }
+        }
+    }
+}
+
+rm_lang rm_langid_detect(const rm_tokens *toks)
+{
+    size_t cues[N_CUES] = {0};
+    size_t cyr, lat;
+
+    if (toks->n_cyr + toks->n_lat == 0)
+        return RM_LANG_OTHER;
+    count_cues(toks, cues);
+    cyr = toks->n_cyr * CYR_WEIGHT + (cues[CUE_RU] + cues[CUE_CYR_OTHER]) * CUE_WEIGHT;
+    lat = toks->n_lat + (cues[CUE_EN] + cues[CUE_LATIN_OTHER]) * CUE_WEIGHT;
+    if (toks->n_other > toks->n_cyr + toks->n_lat)
+        return RM_LANG_OTHER;
+    if (cyr >= lat)
+        return cues[CUE_CYR_OTHER] > cues[CUE_RU] ? RM_LANG_OTHER : RM_LANG_RU;
+    return cues[CUE_LATIN_OTHER] > cues[CUE_EN] ? RM_LANG_OTHER : RM_LANG_EN;
+}
