@@ -6,6 +6,9 @@
 #define CYR_WEIGHT 3
 /* Function words are strong evidence; one counts as this many letters. */
 #define CUE_WEIGHT 6
+/* Inside Cyrillic text, a capitalised Latin word is most likely a name ("Samsung", "USB-C"):
+ * its letters count a quarter. */
+#define NAME_DIVISOR 4
 
 typedef enum cue { CUE_EN = 0, CUE_RU, CUE_LATIN_OTHER, CUE_CYR_OTHER, N_CUES } cue;
 
@@ -79,6 +82,22 @@ static void count_cues(const rm_tokens *toks, size_t cues[N_CUES])
     }
 }
 
+/* Latin letters, names discounted when the text has Cyrillic words. */
+static size_t latin_letters(const rm_tokens *toks)
+{
+    size_t names = 0;
+
+    if (!toks->n_cyr)
+        return toks->n_lat;
+    for (size_t i = 0; i < toks->n; i++) {
+        const rm_token *t = &toks->v[i];
+        if (t->kind == RM_TOK_WORD && (t->flags & RM_TOK_LAT) && (t->flags & RM_TOK_UPPER1))
+            names += t->norm_len;
+    }
+    names = RM_MIN(names, toks->n_lat);
+    return toks->n_lat - names + names / NAME_DIVISOR;
+}
+
 rm_lang rm_langid_detect(const rm_tokens *toks)
 {
     size_t cues[N_CUES] = {0};
@@ -88,7 +107,7 @@ rm_lang rm_langid_detect(const rm_tokens *toks)
         return RM_LANG_OTHER;
     count_cues(toks, cues);
     cyr = toks->n_cyr * CYR_WEIGHT + (cues[CUE_RU] + cues[CUE_CYR_OTHER]) * CUE_WEIGHT;
-    lat = toks->n_lat + (cues[CUE_EN] + cues[CUE_LATIN_OTHER]) * CUE_WEIGHT;
+    lat = latin_letters(toks) + (cues[CUE_EN] + cues[CUE_LATIN_OTHER]) * CUE_WEIGHT;
     if (toks->n_other > toks->n_cyr + toks->n_lat)
         return RM_LANG_OTHER;
     if (cyr >= lat)

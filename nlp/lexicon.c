@@ -267,6 +267,30 @@ static bool parse_valence(line_ctx *c, const char *s, float *out)
     return true;
 }
 
+/* The term as evidence: folded, with <neg> written as the language's plain negator so that
+ * "<neg> рекомендую" aggregates with the negated "рекомендую" ("не рекомендую"). */
+static const char *evidence_term(line_ctx *c, const char *term)
+{
+    const char *neg = c->lang == RM_LANG_RU ? "не" : "not";
+    rm_buf b;
+    const char *folded, *out;
+    size_t flen;
+
+    rm_buf_init(&b, RM_BUF_NOLIMIT);
+    for (const char *p = term; *p;) {
+        if (!strncmp(p, "<neg>", 5)) {
+            (void)rm_buf_adds(&b, neg);
+            p += 5;
+        } else {
+            (void)rm_buf_addc(&b, *p++);
+        }
+    }
+    folded = rm_token_fold(b.ptr, b.len, c->lx->strings, &flen);
+    out = flen ? folded : rm_arena_strdup(c->lx->strings, b.ptr);
+    rm_buf_release(&b);
+    return out;
+}
+
 static bool load_line(line_ctx *c, char *line)
 {
     char *term = line, *val, *opts = NULL, *tab;
@@ -305,12 +329,7 @@ static bool load_line(line_ctx *c, char *line)
         rm_diag_add(c->diag, c->file, c->line, "term", "'%s' %s", term, why);
         return false;
     }
-    {
-        size_t flen;
-        e->term = rm_token_fold(term, strlen(term), c->lx->strings, &flen);
-        if (!flen)
-            e->term = rm_arena_strdup(c->lx->strings, term);
-    }
+    e->term = evidence_term(c, term);
     c->lx->from[c->lx->n] = (origin){c->file, c->line};
     if (rm_termset_add(c->lx->terms, c->lang, words, (size_t)n, (uint32_t)c->lx->n, &existing))
         return merge(c, existing);

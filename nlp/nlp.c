@@ -77,17 +77,22 @@ static rm_err read_config(const char *dir, const char *name, rm_buf *b, rm_diag 
     return b->err ? b->err : RM_OK;
 }
 
-/* The file from dir when it has one, else the built-in copy. */
-static rm_err config_data(const char *dir, const char *name, rm_buf *b, rm_diag *diag)
+/* The file from dir when it has one, else the built-in copy. *shown names it in messages:
+ * its path, or its name under configs/ when built in. */
+static rm_err config_data(const char *dir, const char *name, rm_buf *b, char *shown,
+                          size_t shown_size, rm_diag *diag)
 {
     const rm_embed_file *e;
     rm_err err;
 
     rm_buf_reset(b);
+    snprintf(shown, shown_size, "%s", name);
     if (dir) {
         err = read_config(dir, name, b, diag);
-        if (err != RM_ENOTFOUND)
+        if (err != RM_ENOTFOUND) {
+            snprintf(shown, shown_size, "%s/%s", dir, name);
             return err;
+        }
     }
     e = rm_embed_find(name);
     if (!e) {
@@ -146,7 +151,7 @@ static size_t lexicon_names(const char *dir, char **names)
 
 static rm_err load_all(rm_nlp *nlp, const char *dir, rm_stemmer *st, rm_diag *diag)
 {
-    char *names[MAX_LEXICON_FILES];
+    char *names[MAX_LEXICON_FILES], shown[4096];
     size_t n = lexicon_names(dir, names);
     rm_buf b;
     rm_err err = RM_OK, e;
@@ -157,16 +162,16 @@ static rm_err load_all(rm_nlp *nlp, const char *dir, rm_stemmer *st, rm_diag *di
         err = RM_ECONFIG;
     }
     for (size_t i = 0; i < n; i++) {
-        e = config_data(dir, names[i], &b, diag);
+        e = config_data(dir, names[i], &b, shown, sizeof(shown), diag);
         if (!e)
-            e = rm_lex_load(nlp->lex, names[i], b.ptr, b.len, st, diag);
+            e = rm_lex_load(nlp->lex, shown, b.ptr, b.len, st, diag);
         if (e && !err)
             err = e;
         free(names[i]);
     }
-    e = config_data(dir, "aspects.yaml", &b, diag);
+    e = config_data(dir, "aspects.yaml", &b, shown, sizeof(shown), diag);
     if (!e)
-        e = rm_aspects_load("aspects.yaml", b.ptr, b.len, st, diag, &nlp->aspects);
+        e = rm_aspects_load(shown, b.ptr, b.len, st, diag, &nlp->aspects);
     if (e && !err)
         err = e;
     rm_buf_release(&b);

@@ -36,6 +36,7 @@ typedef struct unit {
     uint32_t sent, clause;
     uint16_t kind, tflags;   /* of the first token */
     bool negated;
+    bool has_neg;            /* the term itself holds a negator ("<neg> fit", "not bad") */
 } unit;
 
 typedef struct ctx {
@@ -103,6 +104,8 @@ static void build_units(ctx *c)
         u->e = k ? rm_lex_entry_at(c->lex, payload) : NULL;
         u->kind = c->toks->v[i].kind;
         u->tflags = c->toks->v[i].flags;
+        for (size_t t = i; t < i + u->ntok && u->ntok > 1; t++)
+            u->has_neg |= (c->tt[t].cls & RM_TERM_CLS_NEG) != 0;
         u->w = 1.0;
         i += u->ntok;
     }
@@ -202,7 +205,8 @@ static const char *join_terms(ctx *c, const char *a, const char *b)
 }
 
 /* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
- * not itself an intensifier ends the search (its modifiers are its own). */
+ * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
+ * own negator is not negated again: "ни разу не пожалела" is Russian negative concord. */
 static void modify(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
@@ -226,7 +230,7 @@ static void modify(ctx *c, size_t i)
         }
         d++;
     }
-    if (neg) {
+    if (neg && !u->has_neg) {
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */
         u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
         u->negated = true;

@@ -513,6 +513,8 @@ static void lex_word(lexer *lx, uint16_t extra_flags, size_t tok_start)
             break;
         }
         if (is_letter(cp)) {
+            if (!letters && utf8proc_tolower(cp) != cp)
+                extra_flags |= RM_TOK_UPPER1;
             letters++;
             cyr += is_cyrillic(cp);
             lat += is_latin(cp);

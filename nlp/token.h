@@ -39,7 +39,8 @@ enum {
     RM_TOK_JOINED = 1 << 5,    /* joined to the previous word by a hyphen */
     RM_TOK_SENT_END = 1 << 6,  /* punctuation or line break that ends a sentence */
     RM_TOK_CLAUSE_END = 1 << 7, /* punctuation that ends a clause (, ;) */
-    RM_TOK_LOWER = 1 << 8       /* word with at least one lower-case letter */
+    RM_TOK_LOWER = 1 << 8,      /* word with at least one lower-case letter */
+    RM_TOK_UPPER1 = 1 << 9      /* word whose first letter is upper case ("Samsung", "USB") */
 };
 
 typedef struct rm_token {
