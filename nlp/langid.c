@@ -1,6 +1,8 @@
 #include "core/rm.h"
 #include "nlp/langid.h"
 
+#include <pthread.h>
+
 /* Cyrillic counts this many times a Latin letter: brand names and model numbers inside a
  * Russian sentence are Latin, the language around them is not. */
 #define CYR_WEIGHT 3
@@ -17,8 +19,8 @@ typedef struct cue_word {
     cue c;
 } cue_word;
 
-/* Frequent words that are unambiguous within their script. */
-static const cue_word cue_words[] = {
+/* Frequent words that are unambiguous within their script; sorted once for bsearch. */
+static cue_word cue_words[] = {
     {"the", CUE_EN}, {"and", CUE_EN}, {"is", CUE_EN}, {"it", CUE_EN}, {"of", CUE_EN},
     {"to", CUE_EN}, {"this", CUE_EN}, {"was", CUE_EN}, {"i", CUE_EN}, {"you", CUE_EN},
     {"my", CUE_EN}, {"for", CUE_EN}, {"with", CUE_EN}, {"that", CUE_EN}, {"not", CUE_EN},
@@ -47,11 +49,30 @@ static const cue_word cue_words[] = {
     {"беше", CUE_CYR_OTHER}, {"ја", CUE_CYR_OTHER}, {"је", CUE_CYR_OTHER},
 };
 
-/* Letters that Russian never uses: a few of them mean another Cyrillic language. */
+static pthread_once_t sort_once = PTHREAD_ONCE_INIT;
+
+static int cmp_cue(const void *a, const void *b)
+{
+    return strcmp(((const cue_word *)a)->w, ((const cue_word *)b)->w);
+}
+
+static void sort_cues(void)
+{
+    qsort(cue_words, RM_ARRAY_LEN(cue_words), sizeof(cue_words[0]), cmp_cue);
+}
+
+/* Letters that Russian never uses (і ї є ґ ў ј љ њ): a few of them mean another Cyrillic
+ * language. */
 static bool non_russian_cyrillic(const char *w)
 {
-    return strstr(w, "і") || strstr(w, "ї") || strstr(w, "є") || strstr(w, "ґ") ||
-           strstr(w, "ў") || strstr(w, "ј") || strstr(w, "љ") || strstr(w, "њ");
+    for (const unsigned char *p = (const unsigned char *)w; *p; p++) {
+        if (p[0] == 0xD1 && (p[1] == 0x94 || p[1] == 0x96 || p[1] == 0x97 || p[1] == 0x98 ||
+                             p[1] == 0x99 || p[1] == 0x9A || p[1] == 0x9E))
+            return true;
+        if (p[0] == 0xD2 && p[1] == 0x91)
+            return true;
+    }
+    return false;
 }
 
 /* Latin letters beyond ASCII are rare in English and common in its neighbours. */
@@ -73,11 +94,12 @@ static void count_cues(const rm_tokens *toks, size_t cues[N_CUES])
             cues[CUE_CYR_OTHER]++;
         if (t->flags & RM_TOK_LAT && accented_latin(t->norm))
             cues[CUE_LATIN_OTHER]++;
-        for (size_t k = 0; k < RM_ARRAY_LEN(cue_words); k++) {
-            if (!strcmp(t->norm, cue_words[k].w)) {
-                cues[cue_words[k].c]++;
-                break;
-            }
+        if (t->norm_len <= 12) {
+            cue_word key = {t->norm, CUE_EN};
+            const cue_word *hit = bsearch(&key, cue_words, RM_ARRAY_LEN(cue_words),
+                                          sizeof(cue_words[0]), cmp_cue);
+            if (hit)
+                cues[hit->c]++;
         }
     }
 }
@@ -105,6 +127,7 @@ rm_lang rm_langid_detect(const rm_tokens *toks)
 
     if (toks->n_cyr + toks->n_lat == 0)
         return RM_LANG_OTHER;
+    pthread_once(&sort_once, sort_cues);
     count_cues(toks, cues);
     cyr = toks->n_cyr * CYR_WEIGHT + (cues[CUE_RU] + cues[CUE_CYR_OTHER]) * CUE_WEIGHT;
     lat = latin_letters(toks) + (cues[CUE_EN] + cues[CUE_LATIN_OTHER]) * CUE_WEIGHT;

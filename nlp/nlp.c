@@ -221,11 +221,11 @@ static void set_key(rm_term_tok *t, rm_stemmer *st, const char *norm, size_t len
     size_t slen;
 
     t->norm = norm;
-    t->h_norm = rm_termset_hash(norm);
+    t->h_norm = rm_termset_hash(norm, len);
     t->stem = NULL;
     if (t->lang == RM_LANG_EN || t->lang == RM_LANG_RU) {
         t->stem = rm_stem_word(st, (rm_lang)t->lang, norm, len, a, &slen);
-        t->h_stem = rm_termset_hash(t->stem);
+        t->h_stem = rm_termset_hash(t->stem, slen);
     }
 }
 

@@ -45,7 +45,12 @@ struct rm_termset {
 
 static const char *const class_keys[] = {"<neg>"};
 
-uint64_t rm_termset_hash(const char *key)
+uint64_t rm_termset_hash(const char *key, size_t len)
+{
+    return rm_hash64(key, len);
+}
+
+static uint64_t hash_str(const char *key)
 {
     return rm_hash64(key, strlen(key));
 }
@@ -56,7 +61,7 @@ rm_termset *rm_termset_new(void)
     ts->strings = rm_arena_new(64 * 1024);
     ts->n_slots = 1024;
     ts->slots = rm_xcalloc(ts->n_slots, sizeof(*ts->slots));
-    ts->h_neg = rm_termset_hash(class_keys[0]);
+    ts->h_neg = hash_str(class_keys[0]);
     return ts;
 }
 
@@ -76,9 +81,13 @@ size_t rm_termset_count(const rm_termset *ts)
     return ts->n_terms;
 }
 
+/* FNV's low bits are weak for short keys: mix before masking. */
 static uint64_t slot_hash(uint64_t h, uint8_t lang, uint8_t mode)
 {
-    return h ^ ((uint64_t)lang * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)mode * 0xC2B2AE3D27D4EB4FULL);
+    h ^= ((uint64_t)lang << 8 | mode) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ULL;
+    return h ^ (h >> 29);
 }
 
 static slot *find_slot(const rm_termset *ts, uint64_t h, const char *key, uint8_t lang,
@@ -149,7 +158,7 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
     if (n == 0 || n > 255)
         return RM_EINVAL;
     key = slot_key(&words[0]);
-    s = find_slot(ts, rm_termset_hash(key), key, lang, words[0].mode);
+    s = find_slot(ts, hash_str(key), key, lang, words[0].mode);
     if (s->used && (same = find_same(ts, s->head, lang, words, n)) != NULL) {
         *existing = same->payload;
         return RM_EINVAL;
@@ -157,10 +166,10 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
     if (!s->used) {
         if ((ts->n_used + 1) * 10 > ts->n_slots * 7) {
             grow_slots(ts);
-            s = find_slot(ts, rm_termset_hash(key), key, lang, words[0].mode);
+            s = find_slot(ts, hash_str(key), key, lang, words[0].mode);
         }
         s->used = 1;
-        s->h = rm_termset_hash(key);
+        s->h = hash_str(key);
         s->key = rm_arena_strdup(ts->strings, key);
         s->lang = lang;
         s->mode = words[0].mode;
@@ -181,7 +190,7 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
         w->key = rm_arena_strdup(ts->strings, words[k].key);
         w->guard = words[k].guard ? rm_arena_strdup(ts->strings, words[k].guard) : NULL;
         w->guard_len = w->guard ? strlen(w->guard) : 0;
-        w->h = rm_termset_hash(w->key);
+        w->h = hash_str(w->key);
         w->mode = words[k].mode;
         w->cls = words[k].cls;
         tm->n_exact += w->mode == RM_TERM_EXACT;

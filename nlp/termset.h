@@ -48,8 +48,8 @@ typedef struct rm_termset rm_termset;
 rm_termset *rm_termset_new(void);
 void rm_termset_free(rm_termset *ts); /* NULL is fine */
 
-/* Hashes a key as the termset does (for rm_term_tok.h_norm and h_stem). */
-uint64_t rm_termset_hash(const char *key);
+/* Hashes a key of len bytes as the termset does (for rm_term_tok.h_norm and h_stem). */
+uint64_t rm_termset_hash(const char *key, size_t len);
 
 /* Adds the term words[0..n) of language lang (copied) with payload; n is 1..255. When the
  * same words are already there it adds nothing, sets *existing to that term's payload and
