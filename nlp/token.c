@@ -415,7 +415,7 @@ static bool try_western_emoticon(lexer *lx)
         return false;
     eyes = (char)lx->s[p++];
     letter_eyes = eyes == 'x' || eyes == 'X';
-    if (!strchr(":;=", eyes) && !letter_eyes)
+    if (!(eyes && strchr(":;=", eyes)) && !letter_eyes)
         return false;
     if (!letter_eyes && p < lx->len && lx->s[p] == '\'') {
         tear = true;

@@ -186,6 +186,20 @@ static void token_invalid_utf8_is_skipped(void **state)
     assert_string_equal(t.v[t.n - 1].norm, "fine");
 }
 
+static void token_nul_byte_is_no_emoticon_eye(void **state)
+{
+    /* found by fuzz_nlp: strchr(":;=", '\0') matches the terminator */
+    const char text[] = ">\0o) :\0)";
+    rm_tokens t;
+    (void)state;
+    rm_token_split(text, sizeof(text) - 1, arena, &t);
+    for (size_t i = 0; i < t.n; i++) {
+        assert_int_equal(strlen(t.v[i].norm), t.v[i].norm_len);
+        if (t.v[i].kind == RM_TOK_EMOTICON)
+            assert_string_equal(t.v[i].norm, ")");
+    }
+}
+
 static void token_every_byte_value_is_safe(void **state)
 {
     unsigned char all[512];
@@ -217,6 +231,7 @@ int main(void)
         cmocka_unit_test(token_numbers_hyphens_hashtags_mentions),
         cmocka_unit_test(token_mixed_scripts_and_elongation),
         cmocka_unit_test(token_invalid_utf8_is_skipped),
+        cmocka_unit_test(token_nul_byte_is_no_emoticon_eye),
         cmocka_unit_test(token_every_byte_value_is_safe),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
