@@ -8,7 +8,7 @@ const fs = require('fs');
 const path = require('path');
 
 const [moduleDir, mode, file, runsArg] = process.argv.slice(2);
-const vader = require(path.join(moduleDir, 'node_modules', 'vader-sentiment'));
+const vader = require(path.resolve(moduleDir, 'node_modules', 'vader-sentiment'));
 const score = (t) => vader.SentimentIntensityAnalyzer.polarity_scores(t).compound;
 const lines = fs.readFileSync(file, 'utf8').split('\n');
 
