@@ -8,6 +8,8 @@
 #define CYR_WEIGHT 3
 /* Function words are strong evidence; one counts as this many letters. */
 #define CUE_WEIGHT 6
+/* Words whose cues are counted: enough evidence, bounded cost on long texts. */
+#define CUE_WORDS_MAX 64
 /* Inside Cyrillic text, a capitalised Latin word is most likely a name ("Samsung", "USB-C"):
  * its letters count a quarter. */
 #define NAME_DIVISOR 4
@@ -86,10 +88,13 @@ static bool accented_latin(const char *w)
 
 static void count_cues(const rm_tokens *toks, size_t cues[N_CUES])
 {
-    for (size_t i = 0; i < toks->n; i++) {
+    size_t words = 0;
+
+    for (size_t i = 0; i < toks->n && words < CUE_WORDS_MAX; i++) {
         const rm_token *t = &toks->v[i];
         if (t->kind != RM_TOK_WORD)
             continue;
+        words++;
         if (t->flags & RM_TOK_CYR && non_russian_cyrillic(t->norm))
             cues[CUE_CYR_OTHER]++;
         if (t->flags & RM_TOK_LAT && accented_latin(t->norm))

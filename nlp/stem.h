@@ -26,7 +26,8 @@ rm_stemmer *rm_stem_acquire(rm_stem_pool *p);
 void rm_stem_release(rm_stem_pool *p, rm_stemmer *s);
 
 /* Stems a folded word of len bytes with the stemmer of lang (RM_LANG_EN or RM_LANG_RU; any
- * other returns the word itself). The result is NUL-terminated and comes from a. */
+ * other returns the word itself, and so do English words of at most two letters and Russian
+ * ones of at most four). The result is NUL-terminated and comes from a. */
 const char *rm_stem_word(rm_stemmer *s, rm_lang lang, const char *word, size_t len, rm_arena *a,
                          size_t *out_len);
 

@@ -24,10 +24,10 @@ typedef struct term {
     uint16_t guards;  /* guard bytes: the second (the stem entry "lovely" beats "love") */
 } term;
 
-/* One slot per distinct (language, mode, first-word key): the head of a chain of terms. */
+/* One slot per distinct (language, mode, first-word key): the head of a chain of terms. Kept
+ * at 16 bytes, since every token probes the table: the key is the first word of the head. */
 typedef struct slot {
     uint64_t h;
-    const char *key;
     uint32_t head;
     uint8_t lang, mode, used;
 } slot;
@@ -90,6 +90,12 @@ static uint64_t slot_hash(uint64_t h, uint8_t lang, uint8_t mode)
     return h ^ (h >> 29);
 }
 
+static const char *slot_key_of(const rm_termset *ts, const slot *s)
+{
+    const tword *w = &ts->words[ts->terms[s->head].first];
+    return w->mode == RM_TERM_CLASS ? class_keys[0] : w->key;
+}
+
 static slot *find_slot(const rm_termset *ts, uint64_t h, const char *key, uint8_t lang,
                        uint8_t mode)
 {
@@ -98,7 +104,8 @@ static slot *find_slot(const rm_termset *ts, uint64_t h, const char *key, uint8_
 
     for (;; i = (i + 1) & mask) {
         slot *s = &ts->slots[i];
-        if (!s->used || (s->h == h && s->lang == lang && s->mode == mode && !strcmp(s->key, key)))
+        if (!s->used ||
+            (s->h == h && s->lang == lang && s->mode == mode && !strcmp(slot_key_of(ts, s), key)))
             return s;
     }
 }
@@ -112,7 +119,7 @@ static void grow_slots(rm_termset *ts)
     ts->slots = rm_xcalloc(ts->n_slots, sizeof(*ts->slots));
     for (size_t i = 0; i < old_n; i++) {
         if (old[i].used)
-            *find_slot(ts, old[i].h, old[i].key, old[i].lang, old[i].mode) = old[i];
+            *find_slot(ts, old[i].h, slot_key_of(ts, &old[i]), old[i].lang, old[i].mode) = old[i];
     }
     free(old);
 }
@@ -170,11 +177,15 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
         }
         s->used = 1;
         s->h = hash_str(key);
-        s->key = rm_arena_strdup(ts->strings, key);
         s->lang = lang;
         s->mode = words[0].mode;
-        s->head = NONE;
+        s->head = (uint32_t)ts->n_terms; /* the term added below */
         ts->n_used++;
+    } else {
+        uint32_t t = s->head;
+        while (ts->terms[t].next != NONE)
+            t = ts->terms[t].next;
+        ts->terms[t].next = (uint32_t)ts->n_terms;
     }
     RM_GROW(ts->terms, ts->cap_terms, ts->n_terms + 1);
     RM_GROW(ts->words, ts->cap_words, ts->n_words + n);
@@ -196,16 +207,8 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
         tm->n_exact += w->mode == RM_TERM_EXACT;
         tm->guards = (uint16_t)RM_MIN(tm->guards + w->guard_len, UINT16_MAX);
     }
-    /* Appending to the chain keeps file order: the first of equal matches wins. */
+    /* Appended to its chain above, so file order holds: the first of equal matches wins. */
     tm->next = NONE;
-    if (s->head == NONE) {
-        s->head = (uint32_t)ts->n_terms;
-    } else {
-        uint32_t t = s->head;
-        while (ts->terms[t].next != NONE)
-            t = ts->terms[t].next;
-        ts->terms[t].next = (uint32_t)ts->n_terms;
-    }
     ts->n_terms++;
     return RM_OK;
 }
