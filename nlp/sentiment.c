@@ -12,6 +12,7 @@
 #define ELONG_ADD 0.3       /* "goooood" */
 #define EXCL_ADD 0.25       /* per '!' in the sentence */
 #define EXCL_MAX 4
+#define QUESTION 0.5        /* a question asks rather than judges: "is it worth it?" */
 #define BUT_BEFORE 0.5
 #define BUT_AFTER 1.5
 #define WINDOW 3            /* words back that a negator or intensifier reaches */
@@ -466,6 +467,7 @@ static double total(ctx *c, rm_senti_result *out)
 {
     double *weighted = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(double));
     int *excl = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(int));
+    int *quest = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(int));
     double sum = 0;
 
     out->n_sent = c->n_sent;
@@ -474,11 +476,17 @@ static double total(ctx *c, rm_senti_result *out)
         const unit *u = &c->u[i];
         weighted[u->sent] += u->v * u->w;
         out->sent_sum[u->sent] += u->v;
-        if (u->kind == RM_TOK_PUNCT)
+        if (u->kind == RM_TOK_PUNCT) {
             excl[u->sent] += c->toks->v[u->tok].n_excl;
+            quest[u->sent] += c->toks->v[u->tok].n_quest;
+        }
     }
-    for (size_t s = 0; s < c->n_sent; s++)
-        sum += weighted[s] + sign(weighted[s]) * EXCL_ADD * RM_MIN(excl[s], EXCL_MAX);
+    for (size_t s = 0; s < c->n_sent; s++) {
+        double w = weighted[s];
+        if (quest[s] && !excl[s])
+            w *= QUESTION;
+        sum += w + sign(w) * EXCL_ADD * RM_MIN(excl[s], EXCL_MAX);
+    }
     return sum;
 }
 
