@@ -245,13 +245,21 @@ static void set_elongated_key(const rm_lexicon *lex, rm_term_tok *t, const rm_to
     }
 }
 
-static void term_token(const rm_nlp *nlp, const rm_token *tok, rm_stemmer *st, rm_arena *a,
-                       rm_term_tok *t)
+/* In Russian text a capitalised Latin word is a name ("МТС Smart", "Samsung Galaxy Note"),
+ * not an English judgement. */
+static bool latin_name(const rm_token *tok, rm_lang text_lang)
+{
+    return text_lang == RM_LANG_RU && (tok->flags & RM_TOK_LAT) && (tok->flags & RM_TOK_UPPER1);
+}
+
+static void term_token(const rm_nlp *nlp, const rm_token *tok, rm_lang text_lang, rm_stemmer *st,
+                       rm_arena *a, rm_term_tok *t)
 {
     memset(t, 0, sizeof(*t));
     switch (tok->kind) {
     case RM_TOK_WORD:
-        if (!tok->norm_len || !(tok->flags & (RM_TOK_CYR | RM_TOK_LAT)))
+        if (!tok->norm_len || !(tok->flags & (RM_TOK_CYR | RM_TOK_LAT)) ||
+            latin_name(tok, text_lang))
             return;
         t->lang = (tok->flags & RM_TOK_CYR) ? RM_LANG_RU : RM_LANG_EN;
         if (tok->flags & RM_TOK_ELONG)
@@ -270,14 +278,15 @@ static void term_token(const rm_nlp *nlp, const rm_token *tok, rm_stemmer *st, r
     }
 }
 
-static rm_term_tok *term_tokens(const rm_nlp *nlp, const rm_tokens *toks, rm_arena *a)
+static rm_term_tok *term_tokens(const rm_nlp *nlp, const rm_tokens *toks, rm_lang lang,
+                                rm_arena *a)
 {
     rm_term_tok *tt = rm_arena_alloc(a, (toks->n ? toks->n : 1) * sizeof(*tt));
     rm_stemmer *st = rm_stem_acquire(nlp->pool);
 
     for (size_t i = 0; i < toks->n; i++) {
         uint32_t payload;
-        term_token(nlp, &toks->v[i], st, a, &tt[i]);
+        term_token(nlp, &toks->v[i], lang, st, a, &tt[i]);
         /* Negators get their class now, so phrases such as "<neg> fit" can match them. */
         if (rm_termset_match(rm_lex_terms(nlp->lex), tt, toks->n, i, 1, &payload) &&
             (rm_lex_entry_at(nlp->lex, payload)->flags & RM_LEX_NEG))
@@ -311,12 +320,12 @@ rm_err rm_nlp_score(const rm_nlp *nlp, const char *text, size_t len, rm_lang hin
         text = "";
     len = capped_len(text, len);
     rm_token_split(text, len, arena, &toks);
-    tt = term_tokens(nlp, &toks, arena);
-    rm_senti_run(nlp->lex, text, &toks, tt, arena, &sr);
     memset(out, 0, sizeof(*out));
+    out->lang = hint == RM_LANG_AUTO ? rm_langid_detect(&toks) : hint;
+    tt = term_tokens(nlp, &toks, out->lang, arena);
+    rm_senti_run(nlp->lex, text, &toks, tt, arena, &sr);
     out->score = sr.score;
     out->label = rm_senti_label(sr.score);
-    out->lang = hint == RM_LANG_AUTO ? rm_langid_detect(&toks) : hint;
     out->evidence = sr.ev;
     out->n_evidence = sr.n_ev;
     rm_aspects_find(nlp->aspects, text, &toks, tt, &sr, arena, &out->aspects, &out->n_aspects);

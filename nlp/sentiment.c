@@ -21,6 +21,7 @@
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
 #define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
 #define BRACKET_MAX 6
+#define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
 #define RATING_MID 0.6      /* "3/5" is lukewarm in reviews, where most ratings are high */
 #define RATING_SCALE 7.5
 #define RATING_CAP 3.5
@@ -299,6 +300,30 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
     return true;
 }
 
+static bool is_quote(const ctx *c, size_t tok)
+{
+    static const char *const quotes[] = {"\"", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C",
+                                         "\xE2\x80\x9D", "\xE2\x80\x9E"};
+    const rm_token *t = &c->toks->v[tok];
+
+    if (t->kind != RM_TOK_SYM)
+        return false;
+    for (size_t i = 0; i < RM_ARRAY_LEN(quotes); i++)
+        if (t->end - t->start == strlen(quotes[i]) &&
+            !memcmp(c->text + t->start, quotes[i], t->end - t->start))
+            return true;
+    return false;
+}
+
+/* Scare quotes around one word of praise mark it as meant the other way. Titles in quotes
+ * ("Лето навсегда") have more than one word and stay as they are. */
+static bool ironic(const ctx *c, const unit *u)
+{
+    size_t before = u->tok, after = u->tok + u->ntok;
+    return u->v > 0 && before > 0 && after < c->toks->n && is_quote(c, before - 1) &&
+           is_quote(c, after);
+}
+
 static void valence(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -327,6 +352,15 @@ static void valence(ctx *c)
         u->v = emphasis(c, u, u->e->valence);
         if (is_word(u))
             modify(c, i);
+        if (is_word(u) && ironic(c, u)) {
+            size_t n = strlen(u->e->term);
+            char *q = rm_arena_alloc(c->a, n + 3);
+            q[0] = '"';
+            memcpy(q + 1, u->e->term, n);
+            memcpy(q + 1 + n, "\"", 2);
+            u->v *= IRONY;
+            u->term = q;
+        }
     }
 }
 
