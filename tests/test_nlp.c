@@ -202,6 +202,9 @@ static void nlp_stems_do_not_collide(void **state)
     /* "used" and "useful" share the stem "use"; the guard keeps them apart */
     assert_true(sc("I used it twice") == 0.0);
     assert_true(sc("very useful") > 0);
+    /* "отменный" (excellent) and "отменить" (to cancel) share the stem "отмен" */
+    assert_true(sc("Отменное качество") > 0.3);
+    assert_true(sc("Заказ отменили") < 0);
     /* "миля" (mile) and "милый" (sweet) share "мил" */
     assert_true(sc("пять миль") == 0.0);
     /* ё and е are one letter for the lexicon */
