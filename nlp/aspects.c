@@ -36,16 +36,6 @@ void rm_aspects_free(rm_aspects *as)
     free(as);
 }
 
-size_t rm_aspects_count(const rm_aspects *as)
-{
-    return as->n;
-}
-
-const char *rm_aspects_id(const rm_aspects *as, size_t i)
-{
-    return as->ids[i];
-}
-
 static int line_of(const yaml_node_t *node)
 {
     return (int)node->start_mark.line + 1;

@@ -35,9 +35,6 @@ RM_MUST_CHECK rm_err rm_aspects_load(const char *name, const char *data, size_t 
                                      rm_stemmer *st, rm_diag *diag, rm_aspects **out);
 void rm_aspects_free(rm_aspects *as); /* NULL is fine */
 
-size_t rm_aspects_count(const rm_aspects *as);
-const char *rm_aspects_id(const rm_aspects *as, size_t i);
-
 /* Finds the mentions in a scored text: one hit per aspect and clause, in text order. The array
  * and the term strings come from a. */
 void rm_aspects_find(const rm_aspects *as, const char *text, const rm_tokens *toks,

@@ -55,11 +55,6 @@ const rm_lex_entry *rm_lex_entry_at(const rm_lexicon *lx, uint32_t i)
     return &lx->v[i];
 }
 
-size_t rm_lex_count(const rm_lexicon *lx)
-{
-    return lx->n;
-}
-
 static size_t codepoints(const char *s)
 {
     size_t n = 0;

@@ -66,6 +66,5 @@ int rm_lex_term_words(const char *term, size_t len, uint8_t lang, bool exact, rm
 
 const rm_termset *rm_lex_terms(const rm_lexicon *lx);
 const rm_lex_entry *rm_lex_entry_at(const rm_lexicon *lx, uint32_t i);
-size_t rm_lex_count(const rm_lexicon *lx);
 
 #endif

@@ -9,12 +9,13 @@
  *   3. each polar unit takes emphasis (ALL CAPS +0.7, elongation "sooo" +0.3, repeated bracket
  *      smileys), intensifiers up to three words back (boost factor, fading with distance),
  *      excess words ("too big"), then negation (a negator up to three words back in the clause:
- *      positive x -0.75, negative x -0.5, intensifiers then ignored; Russian's "ни ... не"
- *      concord counts once);
+ *      positive x -0.75, negative x -0.5, intensifiers then ignored; a term that holds its own
+ *      negator, as Russian concord "ни разу не пожалела", is not negated again); a lone praise
+ *      word in scare quotes turns x -0.5; ratings written as "4/5" or "1 звезда" get valence;
  *   4. contrast: "but" halves the sentence before it and weighs what follows x1.5; "although"
  *      halves its own clause and weighs the rest x1.5;
- *   5. each sentence adds 0.25 per '!' (at most 4) in its own direction; the sum S over all
- *      sentences maps to S / sqrt(S^2 + 15), in (-1, 1).
+ *   5. a question sentence counts half; each sentence adds 0.25 per '!' (at most 4) in its
+ *      own direction; the sum S over all sentences maps to S / sqrt(S^2 + 15), in (-1, 1).
  * Labels: pos when score >= RM_SENTI_POS, neg when <= RM_SENTI_NEG, else neu. */
 #ifndef RM_SENTIMENT_H
 #define RM_SENTIMENT_H

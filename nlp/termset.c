@@ -76,11 +76,6 @@ void rm_termset_free(rm_termset *ts)
     free(ts);
 }
 
-size_t rm_termset_count(const rm_termset *ts)
-{
-    return ts->n_terms;
-}
-
 /* FNV's low bits are weak for short keys: mix before masking. */
 static uint64_t slot_hash(uint64_t h, uint8_t lang, uint8_t mode)
 {

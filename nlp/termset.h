@@ -62,7 +62,4 @@ RM_MUST_CHECK rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_
 size_t rm_termset_match(const rm_termset *ts, const rm_term_tok *toks, size_t n, size_t i,
                         size_t max_words, uint32_t *payload);
 
-/* Number of terms. */
-size_t rm_termset_count(const rm_termset *ts);
-
 #endif
