@@ -64,12 +64,11 @@ static size_t codepoints(const char *s)
 }
 
 /* English guards: the lemma itself, less a final e or y that inflection drops or changes
- * ("love" -> "loving", "cry" -> "cried"). */
-static const char *english_guard(const char *norm, size_t len, rm_arena *a)
+ * ("love" -> "loving", "cry" -> "cried"); then an e, i or y must follow the guard. */
+static const char *english_guard(const char *norm, size_t len, rm_arena *a, uint8_t *eiy)
 {
-    if (len > 3 && (norm[len - 1] == 'e' || norm[len - 1] == 'y'))
-        len--;
-    return rm_arena_strndup(a, norm, len);
+    *eiy = len > 3 && (norm[len - 1] == 'e' || norm[len - 1] == 'y');
+    return rm_arena_strndup(a, norm, len - *eiy);
 }
 
 static void word_from_token(const rm_token *t, uint8_t lang, bool exact, rm_stemmer *st,
@@ -89,7 +88,7 @@ static void word_from_token(const rm_token *t, uint8_t lang, bool exact, rm_stem
     w->key = stem;
     w->mode = RM_TERM_STEM;
     if (lang == RM_LANG_EN)
-        w->guard = english_guard(t->norm, t->norm_len, a);
+        w->guard = english_guard(t->norm, t->norm_len, a, &w->guard_eiy);
 }
 
 static int piece_words(const char *p, size_t n, uint8_t lang, bool exact, rm_stemmer *st,

@@ -11,7 +11,7 @@ typedef struct tword {
     const char *guard; /* from ts->strings, or NULL */
     size_t guard_len;
     uint64_t h;
-    uint8_t mode, cls;
+    uint8_t mode, cls, guard_eiy;
 } tword;
 
 typedef struct term {
@@ -121,7 +121,8 @@ static void grow_slots(rm_termset *ts)
 
 static bool same_word(const tword *a, const rm_term_word *b)
 {
-    if (a->mode != b->mode || a->cls != b->cls || strcmp(a->key, b->key))
+    if (a->mode != b->mode || a->cls != b->cls || a->guard_eiy != b->guard_eiy ||
+        strcmp(a->key, b->key))
         return false;
     if (!a->guard || !b->guard)
         return a->guard == b->guard;
@@ -199,6 +200,7 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
         w->h = hash_str(w->key);
         w->mode = words[k].mode;
         w->cls = words[k].cls;
+        w->guard_eiy = words[k].guard_eiy;
         tm->n_exact += w->mode == RM_TERM_EXACT;
         tm->guards = (uint16_t)RM_MIN(tm->guards + w->guard_len, UINT16_MAX);
     }
@@ -206,6 +208,18 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
     tm->next = NONE;
     ts->n_terms++;
     return RM_OK;
+}
+
+static bool guard_holds(const tword *w, const char *norm)
+{
+    char next;
+
+    if (!w->guard)
+        return true;
+    if (strncmp(norm, w->guard, w->guard_len))
+        return false;
+    next = norm[w->guard_len];
+    return !w->guard_eiy || next == 'e' || next == 'i' || next == 'y';
 }
 
 static bool word_matches(const tword *w, const rm_term_tok *t)
@@ -217,7 +231,7 @@ static bool word_matches(const tword *w, const rm_term_tok *t)
         return t->h_norm == w->h && !strcmp(t->norm, w->key);
     case RM_TERM_STEM:
         return t->stem && t->h_stem == w->h && !strcmp(t->stem, w->key) &&
-               (!w->guard || !strncmp(t->norm, w->guard, w->guard_len));
+               guard_holds(w, t->norm);
     default:
         return (t->cls & w->cls) != 0;
     }

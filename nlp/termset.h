@@ -30,6 +30,8 @@ enum { RM_TERM_CLS_NEG = 1 };
 typedef struct rm_term_word {
     const char *key;   /* folded form, stem, or "" for a class word */
     const char *guard; /* stem words: prefix the token must start with; NULL for none */
+    uint8_t guard_eiy; /* the guard dropped the lemma's final e or y: an e, i or y must follow
+                        * it ("severe" guards "sever": "severity" matches, "several" not) */
     uint8_t mode;      /* rm_term_mode */
     uint8_t cls;       /* class words: RM_TERM_CLS_* bit */
 } rm_term_word;

@@ -202,6 +202,9 @@ static void nlp_stems_do_not_collide(void **state)
     /* "used" and "useful" share the stem "use"; the guard keeps them apart */
     assert_true(sc("I used it twice") == 0.0);
     assert_true(sc("very useful") > 0);
+    /* a guard that dropped a final e wants an e, i or y after it: "severe" is not "several" */
+    assert_true(sc("several days") == 0.0);
+    assert_true(sc("severely damaged") < sc("damaged"));
     /* "отменный" (excellent) and "отменить" (to cancel) share the stem "отмен" */
     assert_true(sc("Отменное качество") > 0.3);
     assert_true(sc("Заказ отменили") < 0);
