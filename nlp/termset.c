@@ -45,6 +45,11 @@ struct rm_termset {
 
 static const char *const class_keys[] = {"<neg>"};
 
+/* Slot mode bit: the chain is keyed by the word after a leading class word. "<neg> fit",
+ * "<neg> работает" and a hundred more start with <neg>; keying them by their second word
+ * turns a long scan at every negator into two hash probes. */
+#define AFTER_CLASS 0x10
+
 uint64_t rm_termset_hash(const char *key, size_t len)
 {
     return rm_hash64(key, len);
@@ -87,7 +92,7 @@ static uint64_t slot_hash(uint64_t h, uint8_t lang, uint8_t mode)
 
 static const char *slot_key_of(const rm_termset *ts, const slot *s)
 {
-    const tword *w = &ts->words[ts->terms[s->head].first];
+    const tword *w = &ts->words[ts->terms[s->head].first + ((s->mode & AFTER_CLASS) != 0)];
     return w->mode == RM_TERM_CLASS ? class_keys[0] : w->key;
 }
 
@@ -157,11 +162,15 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
     slot *s;
     const term *same;
     term *tm;
+    size_t kw;
+    uint8_t mode;
 
     if (n == 0 || n > 255)
         return RM_EINVAL;
-    key = slot_key(&words[0]);
-    s = find_slot(ts, hash_str(key), key, lang, words[0].mode);
+    kw = n >= 2 && words[0].mode == RM_TERM_CLASS;
+    key = slot_key(&words[kw]);
+    mode = (uint8_t)(words[kw].mode | (kw ? AFTER_CLASS : 0));
+    s = find_slot(ts, hash_str(key), key, lang, mode);
     if (s->used && (same = find_same(ts, s->head, lang, words, n)) != NULL) {
         *existing = same->payload;
         return RM_EINVAL;
@@ -169,12 +178,12 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
     if (!s->used) {
         if ((ts->n_used + 1) * 10 > ts->n_slots * 7) {
             grow_slots(ts);
-            s = find_slot(ts, hash_str(key), key, lang, words[0].mode);
+            s = find_slot(ts, hash_str(key), key, lang, mode);
         }
         s->used = 1;
         s->h = hash_str(key);
         s->lang = lang;
-        s->mode = words[0].mode;
+        s->mode = mode;
         s->head = (uint32_t)ts->n_terms; /* the term added below */
         ts->n_used++;
     } else {
@@ -282,9 +291,20 @@ size_t rm_termset_match(const rm_termset *ts, const rm_term_tok *toks, size_t n,
             scan_chain(ts, s, toks, n, i, max_words, &best);
     }
     if (t->cls & RM_TERM_CLS_NEG) {
+        const rm_term_tok *nx = i + 1 < n ? &toks[i + 1] : NULL;
         s = find_slot(ts, ts->h_neg, class_keys[0], t->lang, RM_TERM_CLASS);
         if (s->used)
             scan_chain(ts, s, toks, n, i, max_words, &best);
+        if (nx && nx->norm && max_words >= 2) {
+            s = find_slot(ts, nx->h_norm, nx->norm, nx->lang, RM_TERM_EXACT | AFTER_CLASS);
+            if (s->used)
+                scan_chain(ts, s, toks, n, i, max_words, &best);
+        }
+        if (nx && nx->stem && max_words >= 2) {
+            s = find_slot(ts, nx->h_stem, nx->stem, nx->lang, RM_TERM_STEM | AFTER_CLASS);
+            if (s->used)
+                scan_chain(ts, s, toks, n, i, max_words, &best);
+        }
     }
     if (!best)
         return 0;
