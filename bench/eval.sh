@@ -19,7 +19,8 @@ vader_dir=$build/vader
 have_vader=0
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   if [ ! -f "$vader_dir/node_modules/vader-sentiment/package.json" ]; then
-    npm install --prefix "$vader_dir" --no-audit --no-fund --silent vader-sentiment@1.1.3 \
+    timeout 180 npm install --prefix "$vader_dir" --no-audit --no-fund --silent \
+      vader-sentiment@1.1.3 \
       >/dev/null 2>&1 || true
   fi
   [ -f "$vader_dir/node_modules/vader-sentiment/package.json" ] && have_vader=1
