@@ -43,7 +43,10 @@ typedef struct rm_aspect_hit {
 /* One word or rule that moved the score (for --json evidence). */
 typedef struct rm_evidence {
     size_t start, end;    /* byte span in the scored text */
-    double valence;       /* after negation, intensifiers and emphasis */
+    double valence;       /* after negation, intensifiers, emphasis and contrast */
+    const char *term;     /* normalised term for aggregation across reviews: the lexicon
+                           * entry as listed (a lemma or phrase, lower case, `ё` as `е`),
+                           * "not "/"не " before it when negated; NUL-terminated, arena */
 } rm_evidence;
 
 typedef struct rm_sentiment {
@@ -63,8 +66,12 @@ typedef struct rm_nlp rm_nlp;
 RM_MUST_CHECK rm_err rm_nlp_new(const char *dir, rm_diag *diag, rm_nlp **out);
 void rm_nlp_free(rm_nlp *nlp); /* NULL is fine */
 
+/* Texts are scored on their first RM_NLP_MAX_BYTES (cut at a character boundary), which
+ * bounds the arena memory one call can take (about 40 bytes per byte scored). */
+#define RM_NLP_MAX_BYTES (1u << 20)
+
 /* Scores len bytes of text (any bytes: invalid UTF-8 is tolerated). Arrays in out come from
- * arena and live until it is reset. */
+ * arena and live until it is reset. RM_EINVAL only for NULL arguments. */
 RM_MUST_CHECK rm_err rm_nlp_score(const rm_nlp *nlp, const char *text, size_t len, rm_lang hint,
                                   rm_arena *arena, rm_sentiment *out);
 

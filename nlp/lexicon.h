@@ -1,0 +1,70 @@
+/* rm_lex: sentiment lexicons, one TSV file per language and purpose.
+ *
+ * Thread-safety: loaded by one thread; afterwards read-only and shared by any threads.
+ *
+ * A file lexicons/<lang>[_part].tsv holds one term per line:
+ *
+ *   term<TAB>valence[<TAB>options]      # comment lines and blank lines are skipped
+ *
+ * lang is en, ru, or emoji (emoji and emoticons, any language). term is one or more words
+ * (folded as text is, so case and `ё` do not matter); the word <neg> stands for any negator,
+ * as in "<neg> fit". valence runs from -4 to 4. options, separated by commas:
+ *   exact       match the written form only; by default words match by Snowball stem
+ *   neg         a negator (not, не, never, без)
+ *   boost=F     scales the valence of the next sentiment word by F (1.5 "very", 0.5 "slightly")
+ *   but         the clause after it outweighs the one before ("but", "зато")
+ *   although    the clause it opens yields to the rest ("although", "хотя")
+ *   too         an excess word ("too", "слишком"): it sharpens a negative word after it
+ *   degree      a neutral word of size or amount that becomes a complaint after an excess
+ *               word: "too big", "слишком узкий"
+ * Two lines whose terms fold and stem to the same key and disagree in sign are an error: that
+ * is how a polar word would silently take over a neutral one. */
+#ifndef RM_LEXICON_H
+#define RM_LEXICON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/diag.h"
+#include "core/err.h"
+#include "nlp/stem.h"
+#include "nlp/termset.h"
+
+enum {
+    RM_LEX_NEG = 1 << 0,
+    RM_LEX_BUT = 1 << 1,
+    RM_LEX_ALTHOUGH = 1 << 2,
+    RM_LEX_TOO = 1 << 3,
+    RM_LEX_DEGREE = 1 << 4
+};
+
+typedef struct rm_lex_entry {
+    const char *term; /* folded term as written in the file: the evidence term */
+    float valence;    /* -4..4; 0 for modifiers and neutral overrides */
+    float boost;      /* 0: not a booster */
+    uint16_t flags;   /* RM_LEX_* */
+    uint8_t lang;     /* rm_lang; RM_LANG_AUTO for the emoji file */
+} rm_lex_entry;
+
+typedef struct rm_lexicon rm_lexicon;
+
+rm_lexicon *rm_lex_new(void);
+void rm_lex_free(rm_lexicon *lx); /* NULL is fine */
+
+/* Adds the lines of one file. name is its path relative to configs/ ("lexicons/en.tsv"), used
+ * for the language and in messages, which go to diag as name:line: field: problem. Borrows
+ * everything during the call. RM_ECONFIG when any line was wrong. */
+RM_MUST_CHECK rm_err rm_lex_load(rm_lexicon *lx, const char *name, const char *data, size_t len,
+                                 rm_stemmer *st, rm_diag *diag);
+
+/* Folds and splits one term into termset words for lang (as rm_lex_load does). Words point into
+ * a. Returns the word count, 0 when the term has no words, or -1 with *why set when a piece is
+ * not a word, emoji or emoticon. At most max words are written. */
+int rm_lex_term_words(const char *term, size_t len, uint8_t lang, bool exact, rm_stemmer *st,
+                      rm_arena *a, rm_term_word *words, int max, const char **why);
+
+const rm_termset *rm_lex_terms(const rm_lexicon *lx);
+const rm_lex_entry *rm_lex_entry_at(const rm_lexicon *lx, uint32_t i);
+
+#endif

@@ -1,0 +1,541 @@
+#include "core/rm.h"
+#include "nlp/sentiment.h"
+
+#include <math.h>
+
+/* Rule weights. VADER (Hutto & Gilbert 2014) measured the size of such effects with raters;
+ * we kept its shapes and set our own values, checked on the development sets (README). */
+#define ALPHA 15.0          /* squash: S / sqrt(S^2 + ALPHA) */
+#define NEG_POS (-0.75)     /* "not good" keeps three quarters of "good", reversed */
+#define NEG_NEG (-0.5)      /* "not bad" is only mildly good */
+#define CAPS_ADD 0.7        /* an ALL-CAPS word among lower-case ones */
+#define ELONG_ADD 0.3       /* "goooood" */
+#define EXCL_ADD 0.25       /* per '!' in the sentence */
+#define EXCL_MAX 4
+#define QUESTION 0.5        /* a question asks rather than judges: "is it worth it?" */
+#define BUT_BEFORE 0.5
+#define BUT_AFTER 1.5
+#define WINDOW 3            /* words back that a negator or intensifier reaches */
+#define EXCESS_BOOST 1.3    /* "too expensive" */
+#define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
+#define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
+#define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
+#define BRACKET_MAX 6
+#define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
+#define RATING_MID 0.6      /* "3/5" is lukewarm in reviews, where most ratings are high */
+#define RATING_SCALE 7.5
+#define RATING_CAP 3.5
+
+static const double fade[WINDOW] = {1.0, 0.9, 0.8};
+
+typedef struct unit {
+    size_t tok, ntok;        /* tokens covered by the term */
+    size_t span_ntok;        /* tokens covered by the evidence (ratings reach further) */
+    const rm_lex_entry *e;   /* NULL: no entry */
+    const char *term;        /* evidence term of rule-made valence; NULL: the entry's */
+    double v;                /* valence after emphasis, modifiers and negation */
+    double w;                /* contrast weight */
+    uint32_t sent, clause;
+    uint16_t kind, tflags;   /* of the first token */
+    bool negated;
+    bool has_neg;            /* the term itself holds a negator ("<neg> fit", "not bad") */
+} unit;
+
+typedef struct ctx {
+    const rm_lexicon *lex;
+    const char *text;
+    const rm_tokens *toks;
+    const rm_term_tok *tt;
+    rm_arena *a;
+    unit *u;
+    size_t n;
+    size_t n_sent, n_clause;
+    bool all_caps;
+} ctx;
+
+double rm_senti_squash(double sum)
+{
+    return sum / sqrt(sum * sum + ALPHA);
+}
+
+rm_label rm_senti_label(double score)
+{
+    if (score >= RM_SENTI_POS)
+        return RM_LABEL_POS;
+    if (score <= RM_SENTI_NEG)
+        return RM_LABEL_NEG;
+    return RM_LABEL_NEU;
+}
+
+static double sign(double v)
+{
+    return v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0;
+}
+
+static bool is_word(const unit *u)
+{
+    return u->kind == RM_TOK_WORD;
+}
+
+static bool has(const unit *u, unsigned flag)
+{
+    return u->e && (u->e->flags & flag);
+}
+
+static bool polar(const unit *u)
+{
+    return u->e && u->e->valence != 0.0f;
+}
+
+/* ---- units and structure ---- */
+
+static void build_units(ctx *c)
+{
+    const rm_termset *ts = rm_lex_terms(c->lex);
+    size_t n = c->toks->n;
+
+    c->u = rm_arena_alloc(c->a, (n ? n : 1) * sizeof(*c->u));
+    c->n = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t payload;
+        size_t k = rm_termset_match(ts, c->tt, n, i, 8, &payload);
+        unit *u = &c->u[c->n++];
+        memset(u, 0, sizeof(*u));
+        u->tok = i;
+        u->ntok = u->span_ntok = k ? k : 1;
+        u->e = k ? rm_lex_entry_at(c->lex, payload) : NULL;
+        u->kind = c->toks->v[i].kind;
+        u->tflags = c->toks->v[i].flags;
+        for (size_t t = i; t < i + u->ntok && u->ntok > 1; t++)
+            u->has_neg |= (c->tt[t].cls & RM_TERM_CLS_NEG) != 0;
+        u->w = 1.0;
+        i += u->ntok;
+    }
+}
+
+/* Sentences end at sentence punctuation and line breaks; clauses also at , ; and before a
+ * contrast word. */
+static void structure(ctx *c)
+{
+    uint32_t sent = 0, clause = 0;
+    bool open = false, any_lower = false, any_caps = false;
+
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i];
+        uint16_t last = c->toks->v[u->tok + u->ntok - 1].flags;
+        if (has(u, RM_LEX_BUT | RM_LEX_ALTHOUGH) && open) {
+            clause++;
+            open = false;
+        }
+        u->sent = sent;
+        u->clause = clause;
+        open = true;
+        if (is_word(u)) {
+            any_lower |= (u->tflags & RM_TOK_LOWER) != 0;
+            any_caps |= (u->tflags & RM_TOK_CAPS) != 0;
+        }
+        if (last & (RM_TOK_SENT_END | RM_TOK_CLAUSE_END)) {
+            clause++;
+            sent += (last & RM_TOK_SENT_END) != 0;
+            open = false;
+        }
+    }
+    c->n_clause = c->n ? c->u[c->n - 1].clause + 1 : 0;
+    c->n_sent = c->n ? c->u[c->n - 1].sent + 1 : 0;
+    c->all_caps = any_caps && !any_lower;
+}
+
+/* ---- valence of one unit ---- */
+
+static double emphasis(const ctx *c, const unit *u, double v)
+{
+    if (u->kind == RM_TOK_EMOTICON) {
+        int reps = RM_MAX(1, (int)c->toks->v[u->tok].n_excl);
+        return v * (1.0 + BRACKET_STEP * (RM_MIN(reps, BRACKET_MAX) - 1));
+    }
+    if (!is_word(u))
+        return v;
+    if ((u->tflags & RM_TOK_CAPS) && !c->all_caps)
+        v += sign(v) * CAPS_ADD;
+    if (u->tflags & RM_TOK_ELONG)
+        v += sign(v) * ELONG_ADD;
+    return v;
+}
+
+/* The next word unit after i in the same clause, or NULL. */
+static const unit *next_word(const ctx *c, size_t i, size_t reach)
+{
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++) {
+        if (is_word(&c->u[j]))
+            return &c->u[j];
+        if (--reach == 0)
+            break;
+    }
+    return NULL;
+}
+
+static const unit *prev_word(const ctx *c, size_t i)
+{
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;)
+        if (is_word(&c->u[j]))
+            return &c->u[j];
+    return NULL;
+}
+
+/* Does a polar word follow i within two words of its clause? */
+static bool polar_follows(const ctx *c, size_t i)
+{
+    int words = 0;
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause && words < 2; j++) {
+        if (!is_word(&c->u[j]))
+            continue;
+        if (polar(&c->u[j]))
+            return true;
+        words++;
+    }
+    return false;
+}
+
+static const char *join_terms(ctx *c, const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *s = rm_arena_alloc(c->a, la + lb + 2);
+    memcpy(s, a, la);
+    s[la] = ' ';
+    memcpy(s + la + 1, b, lb + 1);
+    return s;
+}
+
+/* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
+ * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
+ * own negator is not negated again: "ни разу не пожалела" is Russian negative concord. */
+static void modify(ctx *c, size_t i)
+{
+    unit *u = &c->u[i];
+    double factor = 1.0;
+    bool neg = false;
+    int d = 0;
+
+    for (size_t j = i; j-- > 0 && c->u[j].clause == u->clause && d < WINDOW;) {
+        const unit *p = &c->u[j];
+        if (!is_word(p))
+            continue;
+        if (p->e) {
+            if (p->e->valence != 0.0f && p->e->boost <= 0.0f)
+                break;
+            if (p->e->boost > 0.0f)
+                factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
+            if (p->e->flags & RM_LEX_NEG)
+                neg = true;
+            if ((p->e->flags & RM_LEX_TOO) && d == 0 && u->v < 0)
+                factor *= EXCESS_BOOST;
+        }
+        d++;
+    }
+    if (neg && !u->has_neg) {
+        /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */
+        u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
+        u->negated = true;
+    } else {
+        u->v *= factor;
+    }
+}
+
+/* Valence that no single entry carries: "too big", a dangling "не очень". */
+static void rule_valence(ctx *c, size_t i)
+{
+    unit *u = &c->u[i];
+    const unit *p = prev_word(c, i);
+
+    if (!is_word(u) || !u->e || !p || !p->e || p != &c->u[i - 1])
+        return;
+    if ((u->e->flags & RM_LEX_DEGREE) && (p->e->flags & RM_LEX_TOO)) {
+        u->v = EXCESS_VALENCE;
+        u->term = join_terms(c, p->e->term, u->e->term);
+        modify(c, i);
+        return;
+    }
+    if (u->e->boost > 0.0f && (p->e->flags & RM_LEX_NEG) && !polar_follows(c, i)) {
+        u->v = DANGLING_VALENCE;
+        u->term = join_terms(c, p->e->term, u->e->term);
+    }
+}
+
+/* "4/5", "9 out of 10", "5 stars", "1 звезда": ratings written into the text. */
+static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
+{
+    const rm_tokens *t = c->toks;
+    size_t k = c->u[i].tok;
+    double x, y = 0;
+    char num[32];
+    const char *nx;
+
+    if (t->v[k].kind != RM_TOK_NUM || t->v[k].norm_len >= sizeof(num) || k + 1 >= t->n)
+        return false;
+    memcpy(num, t->v[k].norm, t->v[k].norm_len + 1);
+    for (char *p = num; *p; p++)
+        if (*p == ',')
+            *p = '.';
+    x = strtod(num, NULL);
+    nx = t->v[k + 1].norm;
+    if (t->v[k + 1].kind == RM_TOK_WORD && (!strncmp(nx, "star", 4) ||
+                                            !strncmp(nx, "звезд", strlen("звезд")))) {
+        y = 5;
+        *span = 2;
+    } else if (k + 2 < t->n && t->v[k + 2].kind == RM_TOK_NUM &&
+               ((t->v[k + 1].kind == RM_TOK_SYM && c->text[t->v[k + 1].start] == '/') ||
+                !strcmp(nx, "из"))) {
+        y = strtod(t->v[k + 2].norm, NULL);
+        *span = 3;
+        if (k + 3 < t->n && t->v[k + 3].kind == RM_TOK_SYM && t->v[k + 3].start == t->v[k + 2].end)
+            return false; /* a date: 12/10/2024 */
+    } else if (k + 3 < t->n && !strcmp(nx, "out") && !strcmp(t->v[k + 2].norm, "of") &&
+               t->v[k + 3].kind == RM_TOK_NUM) {
+        y = strtod(t->v[k + 3].norm, NULL);
+        *span = 4;
+    }
+    if ((y != 5 && y != 10) || x < 0 || x > y)
+        return false;
+    *r = x / y;
+    return true;
+}
+
+static bool is_quote(const ctx *c, size_t tok)
+{
+    static const char *const quotes[] = {"\"", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C",
+                                         "\xE2\x80\x9D", "\xE2\x80\x9E"};
+    const rm_token *t = &c->toks->v[tok];
+
+    if (t->kind != RM_TOK_SYM)
+        return false;
+    for (size_t i = 0; i < RM_ARRAY_LEN(quotes); i++)
+        if (t->end - t->start == strlen(quotes[i]) &&
+            !memcmp(c->text + t->start, quotes[i], t->end - t->start))
+            return true;
+    return false;
+}
+
+/* Scare quotes around one word of praise mark it as meant the other way. Titles in quotes
+ * ("Лето навсегда") have more than one word and stay as they are. */
+static bool ironic(const ctx *c, const unit *u)
+{
+    size_t before = u->tok, after = u->tok + u->ntok;
+    return u->v > 0 && before > 0 && after < c->toks->n && is_quote(c, before - 1) &&
+           is_quote(c, after);
+}
+
+static void valence(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i];
+        double r;
+        size_t span;
+        if (u->kind == RM_TOK_NUM && rating_at(c, i, &r, &span)) {
+            u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
+            u->span_ntok = span;
+            u->term = rm_arena_strndup(c->a, c->text + c->toks->v[u->tok].start,
+                                       c->toks->v[u->tok + span - 1].end -
+                                           c->toks->v[u->tok].start);
+            continue;
+        }
+        if (!polar(u) || has(u, RM_LEX_DEGREE)) {
+            rule_valence(c, i);
+            if (u->v != 0.0 || !polar(u))
+                continue;
+        }
+        /* An intensifier right before a polar word only intensifies ("pretty good"). */
+        if (u->e->boost > 0.0f) {
+            const unit *nw = next_word(c, i, 3);
+            if (nw && polar(nw))
+                continue;
+        }
+        u->v = emphasis(c, u, u->e->valence);
+        if (is_word(u))
+            modify(c, i);
+        if (is_word(u) && ironic(c, u)) {
+            size_t n = strlen(u->e->term);
+            char *q = rm_arena_alloc(c->a, n + 3);
+            q[0] = '"';
+            memcpy(q + 1, u->e->term, n);
+            memcpy(q + 1 + n, "\"", 2);
+            u->v *= IRONY;
+            u->term = q;
+        }
+    }
+}
+
+/* ---- contrast ---- */
+
+static void weigh(ctx *c, size_t from, size_t to, double w)
+{
+    for (size_t j = from; j < to; j++)
+        c->u[j].w *= w;
+}
+
+static bool first_word_of_sentence(const ctx *c, size_t b, size_t i)
+{
+    for (size_t j = b; j < i; j++)
+        if (is_word(&c->u[j]))
+            return false;
+    return true;
+}
+
+static bool last_word_of_clause(const ctx *c, size_t i)
+{
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
+        if (is_word(&c->u[j]))
+            return false;
+    return true;
+}
+
+/* "X but Y": Y decides. A sentence that opens with "But" answers the one before it. */
+static void contrast_but(ctx *c, size_t b, size_t e, size_t prev_b)
+{
+    size_t at = e;
+
+    for (size_t j = b; j < e; j++)
+        if (has(&c->u[j], RM_LEX_BUT))
+            at = j;
+    if (at == e)
+        return;
+    if (first_word_of_sentence(c, b, at))
+        weigh(c, prev_b, b, BUT_BEFORE);
+    weigh(c, b, at, BUT_BEFORE);
+    weigh(c, at + 1, e, BUT_AFTER);
+}
+
+/* "Although X, Y": X yields. "…, though." at a clause's end marks that clause as the turn. */
+static void contrast_although(ctx *c, size_t b, size_t e)
+{
+    for (size_t j = b; j < e; j++) {
+        size_t cb = j, ce = j;
+        if (!has(&c->u[j], RM_LEX_ALTHOUGH))
+            continue;
+        while (cb > b && c->u[cb - 1].clause == c->u[j].clause)
+            cb--;
+        while (ce < e && c->u[ce].clause == c->u[j].clause)
+            ce++;
+        if (last_word_of_clause(c, j) && cb > b) {
+            weigh(c, b, cb, BUT_BEFORE);
+            weigh(c, cb, ce, BUT_AFTER);
+        } else if (ce < e) {
+            weigh(c, cb, ce, BUT_BEFORE);
+            weigh(c, ce, e, BUT_AFTER);
+        }
+    }
+}
+
+static void contrast(ctx *c)
+{
+    size_t b = 0, prev_b = 0;
+
+    while (b < c->n) {
+        size_t e = b;
+        while (e < c->n && c->u[e].sent == c->u[b].sent)
+            e++;
+        contrast_but(c, b, e, prev_b);
+        contrast_although(c, b, e);
+        prev_b = b;
+        b = e;
+    }
+}
+
+/* ---- results ---- */
+
+static const char *evidence_term(ctx *c, const unit *u)
+{
+    if (u->term)
+        return u->term;
+    if (!u->negated)
+        return u->e->term;
+    return join_terms(c, u->e->lang == RM_LANG_RU ? "не" : "not", u->e->term);
+}
+
+static void collect_evidence(ctx *c, rm_senti_result *out)
+{
+    size_t n = 0;
+
+    for (size_t i = 0; i < c->n; i++)
+        n += c->u[i].v * c->u[i].w != 0.0;
+    out->ev = rm_arena_alloc(c->a, (n ? n : 1) * sizeof(*out->ev));
+    out->n_ev = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        const unit *u = &c->u[i];
+        rm_evidence *ev;
+        if (u->v * u->w == 0.0)
+            continue;
+        ev = &out->ev[out->n_ev++];
+        ev->start = c->toks->v[u->tok].start;
+        ev->end = c->toks->v[u->tok + u->span_ntok - 1].end;
+        ev->valence = u->v * u->w;
+        ev->term = evidence_term(c, u);
+    }
+}
+
+static void collect_clauses(ctx *c, rm_senti_result *out)
+{
+    out->n_clauses = c->n_clause;
+    out->clauses = rm_arena_calloc(c->a, c->n_clause ? c->n_clause : 1, sizeof(*out->clauses));
+    out->tok_clause = rm_arena_alloc(c->a, (c->toks->n ? c->toks->n : 1) * sizeof(uint32_t));
+    for (size_t i = 0; i < c->n; i++) {
+        const unit *u = &c->u[i];
+        rm_senti_clause *cl = &out->clauses[u->clause];
+        const rm_token *first = &c->toks->v[u->tok], *last = &c->toks->v[u->tok + u->ntok - 1];
+        for (size_t k = 0; k < u->ntok; k++)
+            out->tok_clause[u->tok + k] = u->clause;
+        cl->sent = u->sent;
+        cl->sum += u->v;
+        if (u->kind == RM_TOK_PUNCT)
+            continue;
+        if (!cl->n_words && cl->end == 0) {
+            cl->start = first->start;
+            cl->tok_first = u->tok;
+        }
+        cl->end = last->end;
+        cl->tok_end = u->tok + u->ntok;
+        cl->n_words += is_word(u) ? (uint32_t)u->ntok : 0;
+    }
+}
+
+static double total(ctx *c, rm_senti_result *out)
+{
+    double *weighted = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(double));
+    int *excl = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(int));
+    int *quest = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(int));
+    double sum = 0;
+
+    out->n_sent = c->n_sent;
+    out->sent_sum = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(double));
+    for (size_t i = 0; i < c->n; i++) {
+        const unit *u = &c->u[i];
+        weighted[u->sent] += u->v * u->w;
+        out->sent_sum[u->sent] += u->v;
+        if (u->kind == RM_TOK_PUNCT) {
+            excl[u->sent] += c->toks->v[u->tok].n_excl;
+            quest[u->sent] += c->toks->v[u->tok].n_quest;
+        }
+    }
+    for (size_t s = 0; s < c->n_sent; s++) {
+        double w = weighted[s];
+        if (quest[s] && !excl[s])
+            w *= QUESTION;
+        sum += w + sign(w) * EXCL_ADD * RM_MIN(excl[s], EXCL_MAX);
+    }
+    return sum;
+}
+
+void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks,
+                  const rm_term_tok *tt, rm_arena *a, rm_senti_result *out)
+{
+    ctx c = {.lex = lex, .text = text, .toks = toks, .tt = tt, .a = a};
+
+    memset(out, 0, sizeof(*out));
+    build_units(&c);
+    structure(&c);
+    valence(&c);
+    contrast(&c);
+    out->sum = total(&c, out);
+    out->score = rm_senti_squash(out->sum);
+    collect_evidence(&c, out);
+    collect_clauses(&c, out);
+}

@@ -1,0 +1,382 @@
+/* Sentiment rules, aspects and evidence through the public rm_nlp API. */
+#include "core/rm.h"
+#include "core/arena.h"
+#include "nlp/nlp.h"
+#include "tests/helpers/testutil.h"
+
+#include <math.h>
+#include <pthread.h>
+
+static rm_nlp *nlp;
+static rm_arena *arena;
+
+static int setup(void **state)
+{
+    rm_diag d;
+    (void)state;
+    rm_diag_init(&d);
+    if (rm_nlp_new(NULL, &d, &nlp) != RM_OK) {
+        rm_diag_print(&d, stderr);
+        return -1;
+    }
+    /* The built-in files must load without a single complaint. */
+    if (d.n) {
+        rm_diag_print(&d, stderr);
+        return -1;
+    }
+    rm_diag_release(&d);
+    arena = rm_arena_new(64 * 1024);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    rm_nlp_free(nlp);
+    rm_arena_free(arena);
+    return 0;
+}
+
+static rm_sentiment run(const char *text)
+{
+    rm_sentiment s;
+    assert_int_equal(rm_nlp_score(nlp, text, strlen(text), RM_LANG_AUTO, arena, &s), RM_OK);
+    return s;
+}
+
+static double sc(const char *text)
+{
+    return run(text).score;
+}
+
+static const rm_evidence *evidence_for(const rm_sentiment *s, const char *term)
+{
+    for (size_t i = 0; i < s->n_evidence; i++)
+        if (!strcmp(s->evidence[i].term, term))
+            return &s->evidence[i];
+    return NULL;
+}
+
+static void nlp_polar_words_and_neutral_text(void **state)
+{
+    (void)state;
+    assert_true(sc("This phone is great") > 0.4);
+    assert_true(sc("This phone is terrible") < -0.4);
+    assert_true(sc("Телефон отличный") > 0.4);
+    assert_true(sc("Телефон ужасный") < -0.4);
+    assert_true(sc("The box contains a cable and a charger.") == 0.0);
+    assert_true(sc("Коробка, кабель и зарядка.") == 0.0);
+    assert_int_equal(run("").label, RM_LABEL_NEU);
+}
+
+static void nlp_label_thresholds(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    /* Labels follow the documented cut-offs exactly: pos >= 0.05, neg <= -0.05. */
+    s = run("nice");
+    assert_true(s.score >= 0.05);
+    assert_int_equal(s.label, RM_LABEL_POS);
+    s = run("It arrived on Tuesday.");
+    assert_true(s.score > -0.05 && s.score < 0.05);
+    assert_int_equal(s.label, RM_LABEL_NEU);
+    s = run("bad");
+    assert_int_equal(s.label, RM_LABEL_NEG);
+    assert_string_equal(rm_label_str(RM_LABEL_POS), "pos");
+    assert_string_equal(rm_label_str(RM_LABEL_NEU), "neu");
+    assert_string_equal(rm_label_str(RM_LABEL_NEG), "neg");
+}
+
+static void nlp_negation_flips_within_scope(void **state)
+{
+    (void)state;
+    assert_true(sc("not good") < 0);
+    assert_true(sc("It is not good at all") < 0);
+    assert_true(sc("not bad") > 0);
+    assert_true(sc("not bad") < sc("good"));
+    assert_true(sc("I don't think it's bad") > 0);
+    assert_true(sc("never disappoints") > 0);
+    assert_true(sc("не хороший") < 0);
+    assert_true(sc("не плохой") > 0);
+    assert_true(sc("без проблем") > 0);
+    /* Russian negative concord: "ни разу не пожалела" negates once */
+    assert_true(sc("ни разу не пожалела") > 0);
+    assert_true(sc("никаких проблем не было") > 0);
+    /* scope ends at the clause: "bad" after the comma stays bad */
+    assert_true(sc("not good, bad") < sc("not good"));
+    /* scope is three words: the negator is too far from "good" */
+    assert_true(sc("no one in the shop was good") > 0);
+}
+
+static void nlp_intensifiers_and_diminishers(void **state)
+{
+    (void)state;
+    assert_true(sc("very good") > sc("good"));
+    assert_true(sc("extremely good") > sc("very good"));
+    assert_true(sc("slightly bad") > sc("bad"));
+    assert_true(sc("очень плохо") < sc("плохо"));
+    assert_true(sc("чуть маломерит") > sc("маломерит"));
+    /* an intensifier that is a polar word only intensifies before another polar word */
+    assert_true(sc("terribly good") > 0);
+    assert_true(sc("pretty good") > sc("good"));
+    /* a negated intensifier with nothing after it is a mild complaint */
+    assert_true(sc("Качество не очень.") < 0);
+    assert_true(sc("Качество не очень.") > sc("Качество плохое."));
+    assert_true(sc("not very good") < 0);
+}
+
+static void nlp_excess_and_degree(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    assert_true(sc("The sleeves are big") == 0.0);
+    assert_true(sc("The sleeves are too big") < 0);
+    assert_true(sc("Рукава слишком длинные") < 0);
+    assert_true(sc("not too big") > 0);
+    s = run("слишком узкий");
+    assert_non_null(evidence_for(&s, "слишком узкий"));
+}
+
+static void nlp_contrast_weighs_later_clause(void **state)
+{
+    (void)state;
+    /* the same words, the order decides */
+    assert_true(sc("The screen is great, but the battery is bad") < 0);
+    assert_true(sc("The battery is bad, but the screen is great") > 0);
+    assert_true(sc("Дорого, зато качество отличное") > 0);
+    assert_true(sc("Качество отличное, но дорого и доставка ужасная") < 0);
+    assert_true(sc("Although the plot is weak, the acting is excellent") > 0);
+    assert_true(sc("Great start. But the ending was awful.") < 0);
+}
+
+static void nlp_caps_and_exclamation_emphasis(void **state)
+{
+    (void)state;
+    assert_true(sc("this is GOOD") > sc("this is good"));
+    assert_true(sc("good!!!") > sc("good"));
+    assert_true(sc("bad!!!") < sc("bad"));
+    /* all-caps text has no word standing out: no caps bonus */
+    assert_true(fabs(sc("THIS IS GOOD") - sc("this is good")) < 1e-9);
+    /* '!' counts at most four times */
+    assert_true(fabs(sc("good!!!!") - sc("good!!!!!!!!")) < 1e-9);
+}
+
+static void nlp_emoji_emoticons_and_brackets(void **state)
+{
+    (void)state;
+    assert_true(sc("\xF0\x9F\x98\x8D") > 0.3);
+    assert_true(sc("\xF0\x9F\x98\xA1") < -0.3);
+    assert_true(sc(":)") > 0);
+    assert_true(sc(":(") < 0);
+    assert_true(sc("ok))))") > sc("ok)"));
+    assert_true(sc("опять(((") < 0);
+    assert_true(sc("I <3 it") > 0);
+}
+
+static void nlp_ecommerce_phrases(void **state)
+{
+    (void)state;
+    assert_true(sc("It fell apart after two days") < -0.4);
+    assert_true(sc("Fits perfectly") > 0.4);
+    assert_true(sc("I returned it") < 0);
+    assert_true(sc("It doesn't fit") < 0);
+    assert_true(sc("брак") < 0);
+    assert_true(sc("маломерит") < 0);
+    assert_true(sc("не подошёл") < 0);
+    assert_true(sc("Не подошел по размеру") < 0);
+    assert_true(sc("Не рекомендую") < -0.4);
+    assert_true(sc("Всем рекомендую!") > 0.4);
+    assert_true(sc("5/5") > 0.4);
+    assert_true(sc("1 star") < -0.3);
+    assert_true(sc("оценка 2 из 5") < 0);
+    assert_true(sc("12/10/2024") == 0.0);
+}
+
+static void nlp_stems_do_not_collide(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    /* "любой" (any) and "любить" (to love) share the Snowball stem "люб" */
+    assert_true(sc("любой цвет") == 0.0);
+    assert_true(sc("люблю этот цвет") > 0);
+    /* "used" and "useful" share the stem "use"; the guard keeps them apart */
+    assert_true(sc("I used it twice") == 0.0);
+    assert_true(sc("very useful") > 0);
+    /* a guard that dropped a final e wants an e, i or y after it: "severe" is not "several" */
+    assert_true(sc("several days") == 0.0);
+    assert_true(sc("severely damaged") < sc("damaged"));
+    /* "отменный" (excellent) and "отменить" (to cancel) share the stem "отмен" */
+    assert_true(sc("Отменное качество") > 0.3);
+    assert_true(sc("Заказ отменили") < 0);
+    /* "миля" (mile) and "милый" (sweet) share "мил" */
+    assert_true(sc("пять миль") == 0.0);
+    /* ё and е are one letter for the lexicon */
+    s = run("Пришёл быстро, всё отлично");
+    assert_true(s.score > 0.4);
+    assert_true(sc("Пришел быстро, все отлично") == s.score);
+    /* inflected forms reach their lemma */
+    assert_true(sc("отличная") > 0.4 && sc("отличные") > 0.4 && sc("отличного") > 0.4);
+    assert_true(sc("disappointing") < 0 && sc("disappointed") < 0);
+}
+
+static void nlp_evidence_has_spans_and_terms(void **state)
+{
+    const char *text = "Не рекомендую: товар ужасный!";
+    rm_sentiment s = run(text);
+    const rm_evidence *e;
+    (void)state;
+    assert_true(s.n_evidence >= 2);
+    e = evidence_for(&s, "ужасный");
+    assert_non_null(e);
+    assert_memory_equal(text + e->start, "ужасный", e->end - e->start);
+    assert_non_null(evidence_for(&s, "не рекомендую"));
+    assert_true(e->valence < 0);
+    s = run("not good");
+    e = evidence_for(&s, "not good");
+    assert_non_null(e);
+    assert_true(e->valence < 0);
+    s = run("Very GOOD");
+    assert_true(s.evidence[0].valence > 2.0);
+}
+
+static const rm_aspect_hit *hit_for(const rm_sentiment *s, const char *aspect)
+{
+    for (size_t i = 0; i < s->n_aspects; i++)
+        if (!strcmp(s->aspects[i].aspect, aspect))
+            return &s->aspects[i];
+    return NULL;
+}
+
+static void nlp_aspects_take_clause_polarity_and_span(void **state)
+{
+    const char *text = "Доставка быстрая, но качество ужасное, размер подошёл.";
+    rm_sentiment s = run(text);
+    const rm_aspect_hit *d = hit_for(&s, "delivery"), *q = hit_for(&s, "quality");
+    (void)state;
+    assert_non_null(d);
+    assert_non_null(q);
+    assert_int_equal(d->label, RM_LABEL_POS);
+    assert_int_equal(q->label, RM_LABEL_NEG);
+    assert_memory_equal(text + d->start, "Доставка быстрая", d->end - d->start);
+    assert_int_equal(d->end - d->start, strlen("Доставка быстрая"));
+    assert_memory_equal(text + q->start, "но качество ужасное", q->end - q->start);
+    assert_string_equal(d->term, "Доставка");
+    assert_non_null(hit_for(&s, "size_fit"));
+}
+
+static void nlp_aspects_in_english_and_bare_lists(void **state)
+{
+    rm_sentiment s = run("Shipping was slow and the seller never replied. Price: great.");
+    const rm_aspect_hit *h;
+    (void)state;
+    assert_int_equal(hit_for(&s, "delivery")->label, RM_LABEL_NEG);
+    assert_int_equal(hit_for(&s, "seller_service")->label, RM_LABEL_NEG);
+    assert_int_equal(hit_for(&s, "price")->label, RM_LABEL_POS);
+    /* "Delivery, packaging - all perfect": bare list items take the sentence's polarity */
+    s = run("Delivery, packaging - all perfect.");
+    h = hit_for(&s, "packaging");
+    assert_non_null(h);
+    assert_int_equal(h->label, RM_LABEL_POS);
+    assert_int_equal(run("Nice color").n_aspects, 1);
+    assert_int_equal(run("Nothing to say").n_aspects, 0);
+}
+
+static void nlp_hint_forces_language(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    assert_int_equal(rm_nlp_score(nlp, "good", 4, RM_LANG_RU, arena, &s), RM_OK);
+    assert_int_equal(s.lang, RM_LANG_RU);
+    assert_true(s.score > 0); /* Latin words still meet the English lexicon */
+    assert_int_equal(run("good").lang, RM_LANG_EN);
+}
+
+static void nlp_invalid_input_is_tolerated(void **state)
+{
+    const char bad[] = "\xFF\xFEgood\xC3 \xE2\x82 bad\x00 nice";
+    rm_sentiment s;
+    (void)state;
+    assert_int_equal(rm_nlp_score(nlp, bad, sizeof(bad) - 1, RM_LANG_AUTO, arena, &s), RM_OK);
+    for (size_t i = 0; i < s.n_evidence; i++)
+        assert_true(s.evidence[i].end <= sizeof(bad) - 1);
+    assert_int_equal(rm_nlp_score(nlp, NULL, 0, RM_LANG_AUTO, arena, &s), RM_OK);
+    assert_int_equal(rm_nlp_score(nlp, NULL, 3, RM_LANG_AUTO, arena, &s), RM_EINVAL);
+}
+
+static void nlp_long_text_is_capped(void **state)
+{
+    size_t n = RM_NLP_MAX_BYTES + 4096;
+    char *big = rm_xmalloc(n);
+    rm_sentiment s;
+    (void)state;
+    for (size_t i = 0; i < n; i += 8)
+        memcpy(big + i, "bad ok. ", RM_MIN(8, n - i));
+    assert_int_equal(rm_nlp_score(nlp, big, n, RM_LANG_AUTO, arena, &s), RM_OK);
+    assert_true(s.score < -0.9);
+    for (size_t i = 0; i < s.n_evidence; i++)
+        assert_true(s.evidence[i].end <= RM_NLP_MAX_BYTES);
+    free(big);
+    rm_arena_reset(arena);
+}
+
+typedef struct job {
+    const char *text;
+    double want;
+    int ok;
+} job;
+
+static void *score_many(void *arg)
+{
+    job *j = arg;
+    rm_arena *a = rm_arena_new(16 * 1024);
+    j->ok = 1;
+    for (int i = 0; i < 300; i++) {
+        rm_sentiment s;
+        if (rm_nlp_score(nlp, j->text, strlen(j->text), RM_LANG_AUTO, a, &s) != RM_OK ||
+            s.score != j->want)
+            j->ok = 0;
+        rm_arena_reset(a);
+    }
+    rm_arena_free(a);
+    return NULL;
+}
+
+static void nlp_one_model_many_threads(void **state)
+{
+    job jobs[4] = {{"Отличный товар, рекомендую!", 0, 0}, {"It broke, terrible.", 0, 0},
+                   {"Не подошёл размер, вернула(", 0, 0}, {"very comfy, fits great :)", 0, 0}};
+    pthread_t th[4];
+    (void)state;
+    for (int i = 0; i < 4; i++)
+        jobs[i].want = sc(jobs[i].text);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, score_many, &jobs[i]), 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        assert_true(jobs[i].ok);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(nlp_polar_words_and_neutral_text),
+        cmocka_unit_test(nlp_label_thresholds),
+        cmocka_unit_test(nlp_negation_flips_within_scope),
+        cmocka_unit_test(nlp_intensifiers_and_diminishers),
+        cmocka_unit_test(nlp_excess_and_degree),
+        cmocka_unit_test(nlp_contrast_weighs_later_clause),
+        cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
+        cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
+        cmocka_unit_test(nlp_ecommerce_phrases),
+        cmocka_unit_test(nlp_stems_do_not_collide),
+        cmocka_unit_test(nlp_evidence_has_spans_and_terms),
+        cmocka_unit_test(nlp_aspects_take_clause_polarity_and_span),
+        cmocka_unit_test(nlp_aspects_in_english_and_bare_lists),
+        cmocka_unit_test(nlp_hint_forces_language),
+        cmocka_unit_test(nlp_invalid_input_is_tolerated),
+        cmocka_unit_test(nlp_long_text_is_capped),
+        cmocka_unit_test(nlp_one_model_many_threads),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
