@@ -84,9 +84,17 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(Q)cc -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(LIB): $(LIB_OBJ)
+# The archive also depends on the list of its members, so a deleted source leaves it too.
+$(BUILD)/lib.objs: FORCE
+	@mkdir -p $(dir $@)
+	@echo "$(LIB_OBJ)" | cmp -s - $@ || echo "$(LIB_OBJ)" > $@
+
+$(LIB): $(LIB_OBJ) $(BUILD)/lib.objs
 	@rm -f $@
-	$(Q)ar rcs $@ $^
+	$(Q)ar rcs $@ $(LIB_OBJ)
+
+.PHONY: FORCE
+FORCE:
 
 $(REVMINE): $(CLI_OBJ) $(LIB)
 	@$(if $(V),,echo "  LD      $@")
