@@ -244,6 +244,33 @@ static const char *guess_single_byte(const char *body, size_t len)
     return hi_e0 >= hi_c0 ? "WINDOWS-1251" : "KOI8-R";
 }
 
+static size_t utf8_seq(const unsigned char *s, size_t left);
+
+/* Undeclared text is UTF-8 when its high bytes mostly form UTF-8 sequences: a damaged byte
+ * here and there does not make a UTF-8 page Latin-1, while text in a single-byte charset
+ * almost never forms valid sequences. A sequence cut by the window's end counts as valid. */
+static bool looks_utf8(const char *body, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)body;
+    size_t multi = 0, bad = 0, i = 0, n;
+
+    while (i < len) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        n = utf8_seq(u + i, len - i);
+        if (n) {
+            multi++;
+            i += n;
+        } else {
+            bad += len - i > 3;
+            i++;
+        }
+    }
+    return bad == 0 || multi >= 4 * bad;
+}
+
 size_t rm_charset_sniff(const char *content_type, const char *body, size_t len,
                         char out[RM_CHARSET_MAX])
 {
@@ -267,11 +294,8 @@ size_t rm_charset_sniff(const char *content_type, const char *body, size_t len,
         return 0;
     }
     check = RM_MIN(len, 65536);
-    /* A cut in the middle of a sequence at the end of the checked window is still UTF-8. */
-    if (rm_charset_utf8_valid(body, check) + 4 > check)
-        snprintf(out, RM_CHARSET_MAX, "UTF-8");
-    else
-        snprintf(out, RM_CHARSET_MAX, "%s", guess_single_byte(body, len));
+    snprintf(out, RM_CHARSET_MAX, "%s",
+             looks_utf8(body, check) ? "UTF-8" : guess_single_byte(body, len));
     return 0;
 }
 

@@ -209,17 +209,46 @@ void rm_extract_profile_interest(rm_x_page *x, rm_x_prof *pr, const char *s)
     list_add(x, &pr->p.interests, &pr->p.n_interests, &pr->cap_interests, s);
 }
 
-const char *rm_extract_text(rm_x_page *x, const char *s)
+const char *rm_extract_text(rm_x_page *x, const char *s, unsigned flags)
 {
-    return rm_values_text(s, x->out->arena);
+    return rm_values_text(s, flags, x->out->arena);
 }
 
 const char *rm_extract_handle(rm_x_page *x, const char *s)
 {
-    const char *h = rm_extract_text(x, s);
+    const char *h = rm_extract_text(x, s, 0);
     while (h && *h == '@')
         h++;
     return h && *h ? h : NULL;
+}
+
+/* Gender words as profiles write them (vCard F/M, schema.org Female/Male, Russian forms);
+ * strcasecmp folds ASCII only, so Cyrillic capitals are listed. */
+static const char *const female_words[] = {"f", "female", "woman", "w", "ж", "Ж", "жен",
+                                           "Жен", "женский", "Женский", "женщина", "Женщина"};
+static const char *const male_words[] = {"m", "male", "man", "м", "М", "муж", "Муж",
+                                         "мужской", "Мужской", "мужчина", "Мужчина"};
+
+static bool listed(const char *g, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcasecmp(g, words[i]))
+            return true;
+    return false;
+}
+
+const char *rm_extract_gender(rm_x_page *x, const char *s)
+{
+    const char *g = rm_extract_text(x, s, 0);
+
+    if (!g)
+        return NULL;
+    g = rm_extract_schema_local(g);
+    if (listed(g, female_words, RM_ARRAY_LEN(female_words)))
+        return "female";
+    if (listed(g, male_words, RM_ARRAY_LEN(male_words)))
+        return "male";
+    return g;
 }
 
 const char *rm_extract_date(rm_x_page *x, const char *s)
@@ -418,8 +447,10 @@ static void read_anchors(rm_x_page *x, const collected *c)
         if (a->me) {
             RM_GROW(x->me, x->cap_me, x->n_me + 1);
             x->me[x->n_me++] = u;
+            rm_extract_link(x, u, RM_REL_PROFILE);
+        } else {
+            rm_extract_link_anchor(x, u, a->next ? RM_REL_NEXT : RM_REL_OTHER);
         }
-        rm_extract_link(x, u, a->next ? RM_REL_NEXT : a->me ? RM_REL_PROFILE : RM_REL_OTHER);
     }
 }
 
@@ -465,7 +496,7 @@ static rm_err extract_html(rm_x_page *x, const rm_rule_page *pt, const char *bod
     walk(&c, doc->document);
     set_base(x, c.base_href);
     if (site_name(&c))
-        x->platform = rm_extract_text(x, site_name(&c));
+        x->platform = rm_extract_text(x, site_name(&c), 0);
     x->rule_links = pt && rm_rules_has_links(pt);
     read_anchors(x, &c);
     if (!pt || rm_rules_structured(pt))
@@ -616,15 +647,21 @@ static void merge_review(rm_x_rev *d, const rm_x_rev *s)
         d->src = s->src;
 }
 
+/* The same review read twice (JSON-LD and a rule, microdata and mf2): same id, or the same
+ * author and text (ids of one review differ between syntaxes: "901" and ".../review/901"). */
 static bool same_review(const rm_review *a, const rm_review *b)
 {
     if (!same_str(a->product, b->product) && (a->product || b->product))
         return false;
-    if (a->id && b->id)
-        return !strcmp(a->id, b->id);
-    return (a->author || a->body) && (same_str(a->author, b->author) || !a->author) &&
-           (same_str(a->body, b->body) || !a->body) && (same_str(a->date, b->date) || !a->date) &&
-           (same_str(a->title, b->title) || !a->title || !b->title);
+    if (same_str(a->id, b->id))
+        return true;
+    if (!same_str(a->author, b->author) && a->author && b->author)
+        return false;
+    if (!same_str(a->date, b->date) && a->date && b->date)
+        return false;
+    if (a->body || b->body)
+        return same_str(a->body, b->body);
+    return same_str(a->title, b->title) && !(a->id && b->id);
 }
 
 /* The page's own item: the one OpenGraph or a rule named, else the only one. */
@@ -704,9 +741,13 @@ static void finish_profiles(rm_x_page *x)
     /* A page's rel="me" links are its own profile's other profiles. */
     for (size_t i = 0; page != SIZE_MAX && i < x->n_me; i++)
         rm_extract_profile_link(x, &x->profs[page], x->me[i]);
-    for (size_t i = 0; i < kept; i++)
+    for (size_t i = 0; i < kept; i++) {
         if (!x->profs[i].p.platform)
             x->profs[i].p.platform = x->platform;
+        /* A profile described here but living elsewhere is worth a visit. */
+        if (x->profs[i].p.url && !same_str(x->profs[i].p.url, x->url))
+            rm_extract_link(x, x->profs[i].p.url, RM_REL_PROFILE);
+    }
 }
 
 static void emit(rm_x_page *x)
@@ -718,7 +759,7 @@ static void emit(rm_x_page *x)
     for (size_t i = 0; i < x->n_profs; i++)
         rm_recs_add(x->out, RM_REC_PROFILE)->u.profile = x->profs[i].p;
     for (size_t i = 0; i < x->n_links; i++) {
-        if (x->rule_links && !x->links[i].chosen)
+        if (x->rule_links && !x->links[i].chosen && !x->links[i].data)
             continue;
         rm_rec *r = rm_recs_add(x->out, RM_REC_LINK);
         r->u.link.url = x->links[i].url;

@@ -66,6 +66,7 @@ typedef struct rm_x_link {
     const char *url;
     rm_link_rel rel;
     bool chosen;     /* named by a rule's link selector */
+    bool data;       /* named by a record (product URL, author, sameAs, rel=me) */
 } rm_x_link;
 
 typedef struct rm_x_linkset {
@@ -82,7 +83,7 @@ typedef struct rm_x_page {
     const char *url;        /* page URL without fragment (out->arena) */
     const char *platform;   /* og:site_name, else host[:port] */
     const char *lang;       /* language hint for dates, from the rule file; may be NULL */
-    bool rule_links;        /* a rule chooses the links: only those are emitted */
+    bool rule_links;        /* a rule chooses which anchors are followed */
 
     rm_x_prod *prods;
     size_t n_prods, cap_prods;
@@ -102,10 +103,12 @@ typedef struct rm_x_page {
 /* Resolves href against the page's base; returns an absolute http(s) URL without fragment
  * in out->arena, or NULL. */
 const char *rm_extract_resolve(rm_x_page *x, const char *href);
-/* Adds a resolved URL as a link; a URL seen before keeps the strongest rel
- * (next > review > product > profile > other). */
+/* Adds a resolved URL a record names (product URL, author, sameAs); a URL seen before keeps
+ * the strongest rel (next > review > product > profile > other). */
 void rm_extract_link(rm_x_page *x, const char *url, rm_link_rel rel);
-/* The same for a link a rule selected: with rule links, only those are emitted. */
+/* A plain <a>/<link> of the page: left out when the page's rules choose the links. */
+void rm_extract_link_anchor(rm_x_page *x, const char *url, rm_link_rel rel);
+/* A link a rule's link selector chose. */
 void rm_extract_link_chosen(rm_x_page *x, const char *url, rm_link_rel rel);
 /* Host and port of url ("shop.example:8080"), in out->arena; NULL when it has none. */
 const char *rm_extract_host(rm_x_page *x, const char *url);
@@ -117,13 +120,15 @@ rm_x_rev *rm_extract_review(rm_x_page *x, long prod, rm_x_src src);
 rm_x_prof *rm_extract_profile(rm_x_page *x, rm_x_src src);
 void rm_extract_profile_link(rm_x_page *x, rm_x_prof *pr, const char *url);
 void rm_extract_profile_interest(rm_x_page *x, rm_x_prof *pr, const char *s);
-/* Plain text (tags stripped, entities decoded, space squashed) in out->arena; NULL when s is
- * NULL or blank. */
-const char *rm_extract_text(rm_x_page *x, const char *s);
+/* Plain text (rm_values_text() with RM_VALUES_* flags) in out->arena; NULL when s is NULL or
+ * blank. */
+const char *rm_extract_text(rm_x_page *x, const char *s, unsigned flags);
 /* Handle without a leading '@', in out->arena; NULL when blank. */
 const char *rm_extract_handle(rm_x_page *x, const char *s);
 /* Sets the rating of a record from text on a site's scale (NAN: not given). */
 void rm_extract_rating(double *out, const char *s, double best, double worst);
+/* "female", "male" for the usual words (F, Female, женский ...), else the site's own word. */
+const char *rm_extract_gender(rm_x_page *x, const char *s);
 /* ISO date of a text into out->arena, or NULL. */
 const char *rm_extract_date(rm_x_page *x, const char *s);
 

@@ -6,6 +6,7 @@
 
 #include "extractors/extract_int.h"
 #include "extractors/html.h"
+#include "extractors/values.h"
 
 static const char *jstr(json_t *o, const char *key)
 {
@@ -43,7 +44,7 @@ static void value_links(rm_x_page *x, rm_x_prof *pr, const char *html)
         if (any)
             return;
     }
-    text = rm_extract_text(x, html);
+    text = rm_extract_text(x, html, RM_VALUES_HTML);
     if (text && (!strncmp(text, "http://", 7) || !strncmp(text, "https://", 8)))
         rm_extract_profile_link(x, pr, rm_extract_resolve(x, text));
 }
@@ -78,8 +79,8 @@ static void mastodon_account(rm_x_page *x, json_t *o)
         return;
     p = &pr->p;
     p->handle = rm_extract_handle(x, jstr(o, "username"));
-    p->name = rm_extract_text(x, jstr(o, "display_name"));
-    p->bio = rm_extract_text(x, jstr(o, "note"));
+    p->name = rm_extract_text(x, jstr(o, "display_name"), RM_VALUES_HTML);
+    p->bio = rm_extract_text(x, jstr(o, "note"), RM_VALUES_HTML | RM_VALUES_BREAKS);
     p->followers = jcount(json_object_get(o, "followers_count"));
     p->following = jcount(json_object_get(o, "following_count"));
     p->joined = rm_extract_date(x, jstr(o, "created_at"));
@@ -126,8 +127,8 @@ static void actor(rm_x_page *x, json_t *o)
         return;
     p = &pr->p;
     p->handle = rm_extract_handle(x, jstr(o, "preferredUsername"));
-    p->name = rm_extract_text(x, jstr(o, "name"));
-    p->bio = rm_extract_text(x, jstr(o, "summary"));
+    p->name = rm_extract_text(x, jstr(o, "name"), RM_VALUES_HTML);
+    p->bio = rm_extract_text(x, jstr(o, "summary"), RM_VALUES_HTML | RM_VALUES_BREAKS);
     p->followers = jcount(json_object_get(o, "followers"));
     p->following = jcount(json_object_get(o, "following"));
     p->joined = rm_extract_date(x, jstr(o, "published"));

@@ -93,9 +93,14 @@ rm_err rm_jsonsel_compile(const char *expr, rm_jsonsel **out, rm_jsonsel_err *er
     if (strlen(expr) > RM_JSONSEL_MAX_LEN)
         return bad(err, expr, expr, "expression too long");
     js = rm_xcalloc(1, sizeof(*js));
-    if (*p == '$')
+    if (*p == '$') {
         p++;
-    while (*p && !rc) {
+    } else if (*p && *p != '.' && *p != '[') {
+        /* "a.b" is "$.a.b": the first name has no dot before it. */
+        p = dotted(expr, p, &js->steps[0], err, &rc);
+        js->n += !rc;
+    }
+    while (p && *p && !rc) {
         step *s;
         bool descend = false;
         if (js->n == RM_JSONSEL_MAX_STEPS) {

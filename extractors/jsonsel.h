@@ -2,7 +2,8 @@
  *
  * Thread-safety: a compiled path is immutable; any number of threads may evaluate it at once.
  *
- * Syntax: $ (the root, or the element a repeated record stands on), .name, ['name'],
+ * Syntax: $ (the root, or the element a repeated record stands on; may be left out: "a.b" is
+ * "$.a.b"), .name, ['name'],
  * ["name"], [n] and [-n], [*] and .*, and recursive descent ..name / ..*. The interface has
  * the shape of extractors/jsonpath.h (compile once, evaluate with a callback), so rules.c
  * moves to that module by renaming these calls. */

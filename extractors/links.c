@@ -128,7 +128,9 @@ static void linkset_grow(rm_x_page *x)
     }
 }
 
-static void add_link(rm_x_page *x, const char *url, rm_link_rel rel, bool chosen)
+typedef enum how { ANCHOR, DATA, CHOSEN } how;
+
+static void add_link(rm_x_page *x, const char *url, rm_link_rel rel, how h)
 {
     rm_x_linkset *s = &x->linkset;
     size_t j;
@@ -143,7 +145,8 @@ static void add_link(rm_x_page *x, const char *url, rm_link_rel rel, bool chosen
         if (!strcmp(l->url, url)) {
             if (rel_rank(rel) > rel_rank(l->rel))
                 l->rel = rel;
-            l->chosen |= chosen;
+            l->chosen |= h == CHOSEN;
+            l->data |= h == DATA;
             return;
         }
     }
@@ -152,16 +155,22 @@ static void add_link(rm_x_page *x, const char *url, rm_link_rel rel, bool chosen
     RM_GROW(x->links, x->cap_links, x->n_links + 1);
     x->links[x->n_links].url = url;
     x->links[x->n_links].rel = rel;
-    x->links[x->n_links].chosen = chosen;
+    x->links[x->n_links].chosen = h == CHOSEN;
+    x->links[x->n_links].data = h == DATA;
     s->slots[j] = (uint32_t)++x->n_links;
 }
 
 void rm_extract_link(rm_x_page *x, const char *url, rm_link_rel rel)
 {
-    add_link(x, url, rel, false);
+    add_link(x, url, rel, DATA);
+}
+
+void rm_extract_link_anchor(rm_x_page *x, const char *url, rm_link_rel rel)
+{
+    add_link(x, url, rel, ANCHOR);
 }
 
 void rm_extract_link_chosen(rm_x_page *x, const char *url, rm_link_rel rel)
 {
-    add_link(x, url, rel, true);
+    add_link(x, url, rel, CHOSEN);
 }

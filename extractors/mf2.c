@@ -273,10 +273,12 @@ static void element(mf *m, json_t *props, json_t *children, const GumboNode *el,
         add_value(props, f.names[i], json_string(value_of(m, el, f.prefixes[i])));
 }
 
+/* Root types keep their prefix, as the mf2 JSON shape writes them ("h-card"). */
 static void collect(void *ctx, const char *prefix, const char *name)
 {
-    (void)prefix;
-    json_array_append_new(ctx, json_string(name));
+    char t[80];
+    snprintf(t, sizeof(t), "%s%s", prefix, name);
+    json_array_append_new(ctx, json_string(t));
 }
 
 /* Implied name and url (mf2 spec, "parsing for implied properties"), simplified to the cases
@@ -391,7 +393,7 @@ static const char *pstr(json_t *item, const char *name)
 
 static const char *ptext(rm_x_page *x, json_t *item, const char *name)
 {
-    return rm_extract_text(x, pstr(item, name));
+    return rm_extract_text(x, pstr(item, name), 0);
 }
 
 static double pnum(json_t *item, const char *name)
@@ -494,9 +496,9 @@ static void map_review(rm_x_page *x, json_t *item, long prod)
     r->title = ptext(x, item, "name");
     if (!r->title)
         r->title = ptext(x, item, "summary");
-    r->body = ptext(x, item, "content");
+    r->body = rm_extract_text(x, pstr(item, "content"), RM_VALUES_BREAKS);
     if (!r->body)
-        r->body = ptext(x, item, "description");
+        r->body = rm_extract_text(x, pstr(item, "description"), RM_VALUES_BREAKS);
 }
 
 static void card_place(rm_x_page *x, rm_profile *p, json_t *card)
@@ -517,7 +519,7 @@ static void card_lists(rm_x_page *x, rm_x_prof *pr, json_t *card)
     size_t i;
 
     json_array_foreach(json_object_get(props, "category"), i, v)
-        rm_extract_profile_interest(x, pr, rm_extract_text(x, json_string_value(v)));
+        rm_extract_profile_interest(x, pr, rm_extract_text(x, json_string_value(v), 0));
     json_array_foreach(json_object_get(props, "url"), i, v) {
         const char *u = rm_extract_resolve(x, json_string_value(v));
         if (u && strcmp(u, pr->p.url))
@@ -541,15 +543,15 @@ static void map_card(rm_x_page *x, json_t *card)
     p->name = ptext(x, card, "name");
     p->handle = rm_extract_handle(x, pstr(card, "nickname"));
     card_place(x, p, card);
-    p->gender = ptext(x, card, "gender-identity");
+    p->gender = rm_extract_gender(x, pstr(card, "gender-identity"));
     if (!p->gender)
-        p->gender = ptext(x, card, "sex");
+        p->gender = rm_extract_gender(x, pstr(card, "sex"));
     bday = pstr(card, "bday");
     if (bday) {
         long y = strtol(bday, NULL, 10);
         p->birth_year = y > 1850 && y < 2200 ? (int)y : 0;
     }
-    p->bio = ptext(x, card, "note");
+    p->bio = rm_extract_text(x, pstr(card, "note"), RM_VALUES_BREAKS);
     card_lists(x, pr, card);
 }
 

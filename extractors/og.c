@@ -41,10 +41,10 @@ static void product(og *g)
     xp->url_given = p->url != NULL;
     if (!p->url)
         p->url = x->url;
-    p->name = rm_extract_text(x, GET(g, "og:title"));
-    p->brand = rm_extract_text(x, GET(g, "product:brand", "og:brand"));
-    p->category = rm_extract_text(x, GET(g, "product:category", "og:category"));
-    p->sku = rm_extract_text(x, GET(g, "product:retailer_item_id", "product:sku", "og:sku"));
+    p->name = rm_extract_text(x, GET(g, "og:title"), 0);
+    p->brand = rm_extract_text(x, GET(g, "product:brand", "og:brand"), 0);
+    p->category = rm_extract_text(x, GET(g, "product:category", "og:category"), 0);
+    p->sku = rm_extract_text(x, GET(g, "product:retailer_item_id", "product:sku", "og:sku"), 0);
     if (rm_values_price(GET(g, "product:price:amount", "og:price:amount",
                             "product:sale_price:amount"), &p->price, code)) {
         cur = GET(g, "product:price:currency", "og:price:currency",
@@ -73,14 +73,14 @@ static void profile(og *g)
         rm_buf b;
         rm_buf_init(&b, 4096);
         (void)rm_buf_addf(&b, "%s %s", first ? first : "", last ? last : "");
-        p->name = rm_extract_text(x, b.ptr);
+        p->name = rm_extract_text(x, b.ptr, 0);
         rm_buf_release(&b);
     } else {
-        p->name = rm_extract_text(x, GET(g, "og:title"));
+        p->name = rm_extract_text(x, GET(g, "og:title"), 0);
     }
     p->handle = rm_extract_handle(x, GET(g, "profile:username"));
-    p->gender = rm_extract_text(x, GET(g, "profile:gender"));
-    p->bio = rm_extract_text(x, GET(g, "og:description"));
+    p->gender = rm_extract_gender(x, GET(g, "profile:gender"));
+    p->bio = rm_extract_text(x, GET(g, "og:description"), RM_VALUES_BREAKS);
 }
 
 void rm_extract_og(rm_x_page *x, const rm_x_meta *meta, size_t n)

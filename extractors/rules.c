@@ -309,19 +309,28 @@ typedef struct filling {
 
 #define AT(fl, off, type) ((type *)(void *)((fl)->base + (off)))
 
-static const char *ref_value(app *a, const char *s)
+/* CSS and XPath give text the HTML parser decoded already; regex and JSONPath values are
+ * source text that may hold tags and entities. */
+static unsigned markup(const rm_rule_field *f)
+{
+    return f->sel.kind == RM_SEL_REGEX || f->sel.kind == RM_SEL_JSONPATH ? RM_VALUES_HTML : 0;
+}
+
+static const char *ref_value(app *a, const rm_rule_field *f, const char *s)
 {
     if (!strncmp(s, "http://", 7) || !strncmp(s, "https://", 8) || s[0] == '/' ||
         !strncmp(s, "./", 2) || !strncmp(s, "../", 3) || s[0] == '?')
         return rm_extract_resolve(a->x, s);
-    return rm_extract_text(a->x, s);
+    return rm_extract_text(a->x, s, markup(f));
 }
 
 static void set_text(app *a, filling *fl, const rm_rule_field *f, const char *s)
 {
     const char *v = f->norm == RM_NORM_RAW ? rm_arena_strdup(a->x->out->arena, s)
                     : f->def->kind == RM_F_HANDLE ? rm_extract_handle(a->x, s)
-                                                   : rm_extract_text(a->x, s);
+                    : f->def->kind == RM_F_GENDER ? rm_extract_gender(a->x, s)
+                    : rm_extract_text(a->x, s,
+                                      markup(f) | (f->def->kind == RM_F_PARA ? RM_VALUES_BREAKS : 0));
     *AT(fl, f->def->off, const char *) = v;
 }
 
@@ -334,7 +343,9 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
 
     switch (f->def->kind) {
     case RM_F_TEXT:
+    case RM_F_PARA:
     case RM_F_HANDLE:
+    case RM_F_GENDER:
         set_text(a, fl, f, s);
         break;
     case RM_F_URL:
@@ -342,7 +353,7 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
         break;
     case RM_F_REF:
         *AT(fl, off, const char *) = f->norm == RM_NORM_URL ? rm_extract_resolve(a->x, s)
-                                                            : ref_value(a, s);
+                                                            : ref_value(a, f, s);
         break;
     case RM_F_PRICE:
         if (rm_values_price(s, &d, cur)) {
@@ -381,7 +392,7 @@ static void set_field(app *a, filling *fl, const rm_rule_field *f, const fval *f
 {
     for (size_t i = 0; i < fv->n; i++) {
         if (f->def->kind == RM_F_TEXTS && fl->prof)
-            rm_extract_profile_interest(a->x, fl->prof, rm_extract_text(a->x, fv->v[i]));
+            rm_extract_profile_interest(a->x, fl->prof, rm_extract_text(a->x, fv->v[i], markup(f)));
         else if (f->def->kind == RM_F_URLS && fl->prof)
             rm_extract_profile_link(a->x, fl->prof, rm_extract_resolve(a->x, fv->v[i]));
         else if (i == 0)
@@ -455,7 +466,8 @@ static void one_record(app *a, const rm_rule_record *rec, where w, bool single)
     filling fl;
 
     for (size_t i = 0; i < rec->n_fields; i++) {
-        vals[i] = field_values(a, &rec->fields[i], w);
+        vals[i] = field_values(a, &rec->fields[i],
+                               rec->fields[i].whole_page ? (where){NULL, NULL} : w);
         if (!vals[i].n && rec->fields[i].required)
             return;
     }

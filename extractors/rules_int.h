@@ -26,8 +26,10 @@
 
 /* How a field's text becomes a record value. */
 typedef enum rm_fkind {
-    RM_F_TEXT,     /* tags stripped, entities decoded, space squashed */
+    RM_F_TEXT,     /* one line: tags stripped, entities decoded, space squashed */
+    RM_F_PARA,     /* the same keeping line breaks (review body, bio) */
     RM_F_HANDLE,   /* text without a leading '@' */
+    RM_F_GENDER,   /* "female", "male", or the site's word */
     RM_F_URL,      /* resolved against the page */
     RM_F_REF,      /* a URL when it looks like one, else text (a review's product: URL or SKU) */
     RM_F_PRICE,
@@ -94,6 +96,7 @@ typedef struct rm_rule_field {
     double scale, worst;    /* rating scale; NAN when not given */
     char *dflt;             /* value when nothing is selected */
     bool required;          /* without a value the record is dropped */
+    bool whole_page;        /* in a repeated record: select from the page, not the element */
     rm_link_rel rel;        /* link rules */
 } rm_rule_field;
 

@@ -30,16 +30,16 @@ const rm_field_def rm_field_defs[] = {
     P(RM_REC_REVIEW, "rating", RM_F_RATING, rm_review, rating, "the review's rating (scale:)"),
     P(RM_REC_REVIEW, "date", RM_F_DATE, rm_review, date, "date written"),
     P(RM_REC_REVIEW, "title", RM_F_TEXT, rm_review, title, "title"),
-    P(RM_REC_REVIEW, "body", RM_F_TEXT, rm_review, body, "text"),
+    P(RM_REC_REVIEW, "body", RM_F_PARA, rm_review, body, "text, line breaks kept"),
     P(RM_REC_PROFILE, "url", RM_F_URL, rm_profile, url, "profile URL (default: the page)"),
     P(RM_REC_PROFILE, "platform", RM_F_TEXT, rm_profile, platform, "site name"),
     P(RM_REC_PROFILE, "handle", RM_F_HANDLE, rm_profile, handle, "user name, '@' dropped"),
     P(RM_REC_PROFILE, "name", RM_F_TEXT, rm_profile, name, "display name"),
     P(RM_REC_PROFILE, "city", RM_F_TEXT, rm_profile, city, "city"),
     P(RM_REC_PROFILE, "country", RM_F_TEXT, rm_profile, country, "country"),
-    P(RM_REC_PROFILE, "gender", RM_F_TEXT, rm_profile, gender, "gender as the site says it"),
+    P(RM_REC_PROFILE, "gender", RM_F_GENDER, rm_profile, gender, "female, male, or the site's word"),
     P(RM_REC_PROFILE, "birth_year", RM_F_YEAR, rm_profile, birth_year, "year, or a birth date"),
-    P(RM_REC_PROFILE, "bio", RM_F_TEXT, rm_profile, bio, "about text"),
+    P(RM_REC_PROFILE, "bio", RM_F_PARA, rm_profile, bio, "about text, line breaks kept"),
     P(RM_REC_PROFILE, "interests", RM_F_TEXTS, rm_profile, interests, "list: every match"),
     P(RM_REC_PROFILE, "followers", RM_F_INT, rm_profile, followers, "followers count"),
     P(RM_REC_PROFILE, "following", RM_F_INT, rm_profile, following, "following count"),
@@ -52,7 +52,7 @@ const size_t rm_n_field_defs = RM_ARRAY_LEN(rm_field_defs);
 /* Keys of a field mapping (and of a link rule, with rel). */
 static const char *const field_keys[] = {
     "css", "xpath", "jsonpath", "regex", "value", "all", "join", "match", "replace",
-    "trim", "norm", "scale", "worst", "default", "required", "rel"};
+    "trim", "norm", "scale", "worst", "default", "required", "page", "rel"};
 
 static const char *const norm_names[] = {
     [RM_NORM_DEFAULT] = "default", [RM_NORM_RAW] = "raw", [RM_NORM_TEXT] = "text",
@@ -315,7 +315,8 @@ static bool norm_fits(rm_norm norm, rm_fkind kind)
     switch (norm) {
     case RM_NORM_DEFAULT: return true;
     case RM_NORM_RAW: case RM_NORM_TEXT:
-        return kind == RM_F_TEXT || kind == RM_F_HANDLE || kind == RM_F_REF || kind == RM_F_TEXTS;
+        return kind == RM_F_TEXT || kind == RM_F_PARA || kind == RM_F_HANDLE || kind == RM_F_GENDER ||
+               kind == RM_F_REF || kind == RM_F_TEXTS;
     case RM_NORM_URL: return kind == RM_F_URL || kind == RM_F_REF || kind == RM_F_URLS;
     case RM_NORM_PRICE: return kind == RM_F_PRICE;
     case RM_NORM_CURRENCY: return kind == RM_F_CURRENCY;
@@ -397,6 +398,8 @@ static void field_options(loader *L, yaml_node_t *n, const path *at, rm_rule_fie
         f->dflt = rm_xstrdup((const char *)v->data.scalar.value);
     if (OPT("required"))
         (void)boolean(L, v, &op, &f->required);
+    if (OPT("page"))
+        (void)boolean(L, v, &op, &f->whole_page);
     if (OPT("rel")) {
         if (f->def)
             problem(L, v, &op, "rel belongs to link rules");

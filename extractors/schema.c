@@ -19,6 +19,9 @@ typedef struct walk {
     rm_x_src src;
     json_t *stack[RM_X_MAX_DEPTH]; /* entities being visited: references cannot loop */
     int depth;
+    json_t **mapped;               /* items already made products (reached by @id again) */
+    long *mapped_idx;
+    size_t n_mapped, cap_mapped, cap_mapped_idx;
 } walk;
 
 enum { ROLE_TOP, ROLE_NESTED };
@@ -110,9 +113,15 @@ static const char *pstr(walk *w, json_t *o, const char *name)
     return str_of(w, prop(o, name));
 }
 
+/* JSON strings may hold markup ("<p>Nice &amp; fast</p>"); microdata values are text already. */
+static const char *text(walk *w, const char *s, unsigned flags)
+{
+    return rm_extract_text(w->x, s, flags | (w->src == RM_X_MICRODATA ? 0 : RM_VALUES_HTML));
+}
+
 static const char *ptext(walk *w, json_t *o, const char *name)
 {
-    return rm_extract_text(w->x, pstr(w, o, name));
+    return text(w, pstr(w, o, name), 0);
 }
 
 /* A thing named by a string or by an object's name ("brand": "X" or {"name": "X"}). */
@@ -120,8 +129,8 @@ static const char *name_of(walk *w, json_t *v)
 {
     v = first(w, v);
     if (json_is_object(v))
-        return rm_extract_text(w->x, pstr(w, v, "name"));
-    return rm_extract_text(w->x, str_of(w, v));
+        return text(w, pstr(w, v, "name"), 0);
+    return text(w, str_of(w, v), 0);
 }
 
 /* A URL property: a string, or an object's url or @id. */
@@ -247,8 +256,10 @@ static bool entering(walk *w, json_t *o)
 static void visit(walk *w, json_t *v, int role);
 static long map_product(walk *w, json_t *o);
 
-/* One offer, AggregateOffer or list of them: the lowest price and its currency. */
-static void offers_price(walk *w, json_t *v, double *best, const char **cur, int depth)
+/* One offer, AggregateOffer or list of them: the lowest price and its currency. An offer
+ * without priceCurrency has the currency of the AggregateOffer or offer it sits in. */
+static void offers_price(walk *w, json_t *v, const char *outer, double *best, const char **cur,
+                         int depth)
 {
     static const char *const keys[] = {"price", "lowPrice", "minPrice"};
     json_t *e;
@@ -258,12 +269,14 @@ static void offers_price(walk *w, json_t *v, double *best, const char **cur, int
         return;
     if (json_is_array(v)) {
         json_array_foreach(v, i, e)
-            offers_price(w, e, best, cur, depth + 1);
+            offers_price(w, e, outer, best, cur, depth + 1);
         return;
     }
     if (!json_is_object(v))
         return;
     v = deref(w, v);
+    if (pstr(w, v, "priceCurrency"))
+        outer = pstr(w, v, "priceCurrency");
     for (size_t k = 0; k < RM_ARRAY_LEN(keys); k++) {
         json_t *p = pfirst(w, v, keys[k]);
         double amount = NAN;
@@ -275,13 +288,13 @@ static void offers_price(walk *w, json_t *v, double *best, const char **cur, int
         if (isnan(amount) || (!isnan(*best) && amount >= *best))
             continue;
         *best = amount;
-        if (!rm_values_currency(pstr(w, v, "priceCurrency"), code) && !code[0])
+        if (!rm_values_currency(outer, code) && !code[0])
             *cur = NULL;
         else
             *cur = rm_arena_strdup(w->x->out->arena, code);
     }
-    offers_price(w, prop(v, "priceSpecification"), best, cur, depth + 1);
-    offers_price(w, prop(v, "offers"), best, cur, depth + 1);
+    offers_price(w, prop(v, "priceSpecification"), outer, best, cur, depth + 1);
+    offers_price(w, prop(v, "offers"), outer, best, cur, depth + 1);
 }
 
 static void aggregate_rating(walk *w, rm_product *p, json_t *ar)
@@ -316,7 +329,7 @@ static const char *sku_of(walk *w, json_t *o)
     static const char *const keys[] = {"sku", "productID", "gtin13", "gtin", "gtin12",
                                        "gtin14", "gtin8", "isbn", "mpn"};
     for (size_t i = 0; i < RM_ARRAY_LEN(keys); i++) {
-        const char *s = rm_extract_text(w->x, pstr(w, o, keys[i]));
+        const char *s = text(w, pstr(w, o, keys[i]), 0);
         if (s)
             return s;
     }
@@ -343,16 +356,29 @@ static void product_reviews(walk *w, json_t *o, long idx)
     }
 }
 
+static long already_mapped(const walk *w, const json_t *o)
+{
+    for (size_t i = 0; i < w->n_mapped; i++)
+        if (w->mapped[i] == o)
+            return w->mapped_idx[i];
+    return -1;
+}
+
 static long map_product(walk *w, json_t *o)
 {
-    rm_x_prod *xp = rm_extract_product(w->x, w->src);
+    rm_x_prod *xp;
     rm_product *p;
     const char *cur = NULL;
-    long idx;
+    long idx = already_mapped(w, o);
 
-    if (!xp)
-        return -1;
+    /* A product several reviews point at (itemReviewed: {"@id"}) is read once. */
+    if (idx >= 0 || !(xp = rm_extract_product(w->x, w->src)))
+        return idx;
     idx = (long)(w->x->n_prods - 1);
+    RM_GROW(w->mapped, w->cap_mapped, w->n_mapped + 1);
+    RM_GROW(w->mapped_idx, w->cap_mapped_idx, w->n_mapped + 1);
+    w->mapped[w->n_mapped] = o;
+    w->mapped_idx[w->n_mapped++] = idx;
     p = &xp->p;
     p->schema_type = rm_recs_str(w->x->out, first_type(o));
     p->url = url_of(w, prop(o, "url"));
@@ -364,7 +390,7 @@ static long map_product(walk *w, json_t *o)
     p->sku = sku_of(w, o);
     p->brand = name_of(w, prop(o, "brand"));
     p->category = category_of(w, o);
-    offers_price(w, prop(o, "offers"), &p->price, &cur, 0);
+    offers_price(w, prop(o, "offers"), NULL, &p->price, &cur, 0);
     p->currency = cur;
     aggregate_rating(w, p, prop(o, "aggregateRating"));
     if (xp->url_given)
@@ -387,7 +413,7 @@ static long reviewed_item(walk *w, json_t *o, const char **direct)
     }
     *direct = rm_extract_resolve(w->x, str_of(w, item));
     if (!*direct)
-        *direct = rm_extract_text(w->x, str_of(w, item));
+        *direct = text(w, str_of(w, item), 0);
     return -1;
 }
 
@@ -400,7 +426,7 @@ static void review_author(walk *w, rm_review *r, json_t *a)
         if (!r->author_url)
             r->author_url = rm_extract_resolve(w->x, pstr(w, a, "sameAs"));
     } else {
-        r->author = rm_extract_text(w->x, str_of(w, a));
+        r->author = text(w, str_of(w, a), 0);
     }
     if (r->author_url)
         rm_extract_link(w->x, r->author_url, RM_REL_PROFILE);
@@ -419,7 +445,7 @@ static const char *review_id(walk *w, json_t *o)
         s = str_of(w, json_object_get(o, "@id"));
     if (!s)
         s = pstr(w, o, "url");
-    return rm_extract_text(w->x, s);
+    return text(w, s, 0);
 }
 
 /* o is already on the walk's stack. */
@@ -452,11 +478,11 @@ static void map_review(walk *w, json_t *o, long prod)
     r->title = ptext(w, o, "name");
     if (!r->title)
         r->title = ptext(w, o, "headline");
-    r->body = ptext(w, o, "reviewBody");
+    r->body = text(w, pstr(w, o, "reviewBody"), RM_VALUES_BREAKS);
     if (!r->body)
-        r->body = ptext(w, o, "description");
+        r->body = text(w, pstr(w, o, "description"), RM_VALUES_BREAKS);
     if (!r->body)
-        r->body = ptext(w, o, "text");
+        r->body = text(w, pstr(w, o, "text"), RM_VALUES_BREAKS);
 }
 
 /* A top-level AggregateRating that names its item. */
@@ -514,7 +540,7 @@ static const char *gender_of(walk *w, json_t *v)
 
     if (!g && json_is_object(o))
         g = str_of(w, json_object_get(o, "@id"));
-    return g ? rm_extract_text(w->x, rm_extract_schema_local(g)) : NULL;
+    return g ? rm_extract_gender(w->x, g) : NULL;
 }
 
 static void list_into(walk *w, rm_x_prof *pr, json_t *v, bool links)
@@ -552,7 +578,7 @@ static void map_person(walk *w, json_t *person, json_t *page)
         rm_buf b;
         rm_buf_init(&b, 4096);
         (void)rm_buf_addf(&b, "%s %s", given ? given : "", family ? family : "");
-        p->name = rm_extract_text(w->x, b.ptr);
+        p->name = text(w, b.ptr, 0);
         rm_buf_release(&b);
     }
     p->handle = rm_extract_handle(w->x, pstr(w, person, "alternateName"));
@@ -562,7 +588,7 @@ static void map_person(walk *w, json_t *person, json_t *page)
         long y = strtol(pstr(w, person, "birthDate"), NULL, 10);
         p->birth_year = y > 1850 && y < 2200 ? (int)y : 0;
     }
-    p->bio = ptext(w, person, "description");
+    p->bio = text(w, pstr(w, person, "description"), RM_VALUES_BREAKS);
     list_into(w, pr, prop(person, "knowsAbout"), false);
     list_into(w, pr, prop(person, "sameAs"), true);
     p->followers = interaction(w, prop(person, "interactionStatistic"));
@@ -631,4 +657,6 @@ void rm_extract_schema(rm_x_page *x, json_t *root, json_t *ids, rm_x_src src)
 {
     walk w = {.x = x, .ids = ids, .src = src, .depth = 0};
     visit(&w, root, ROLE_TOP);
+    free(w.mapped);
+    free(w.mapped_idx);
 }

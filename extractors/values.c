@@ -262,11 +262,20 @@ bool rm_values_date(const char *s, time_t now, const char *lang, char out[11])
     return false;
 }
 
-const char *rm_values_text(const char *s, rm_arena *a)
+const char *rm_values_text(const char *s, unsigned flags, rm_arena *a)
 {
-    const char *t;
+    char *t;
+
     if (!s)
         return NULL;
-    t = rm_html_strip(s, a);
-    return t && *t ? t : NULL;
+    /* Either way t is a fresh copy, so it can be changed in place. */
+    t = (char *)((flags & RM_VALUES_HTML) ? rm_html_strip(s, a)
+                                          : rm_html_squash(rm_arena_strdup(a, s)));
+    if (!t || !*t)
+        return NULL;
+    if (!(flags & RM_VALUES_BREAKS))
+        for (char *p = t; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+    return t;
 }

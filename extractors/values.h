@@ -36,8 +36,15 @@ bool rm_values_rating_d(double v, double best, double worst, double *out);
  * that need them. */
 bool rm_values_date(const char *s, time_t now, const char *lang, char out[11]);
 
-/* Plain text: HTML tags stripped, entities decoded, white space squashed. NULL or empty
- * results come back as NULL. The result comes from a. */
-const char *rm_values_text(const char *s, rm_arena *a);
+enum {
+    RM_VALUES_HTML = 1 << 0,  /* s may hold markup (JSON values): strip tags, decode entities */
+    RM_VALUES_BREAKS = 1 << 1 /* keep line breaks as one '\n' (review bodies, bios) */
+};
+
+/* Plain text: white space squashed to one space (or one newline with RM_VALUES_BREAKS), the
+ * ends trimmed; with RM_VALUES_HTML tags stripped and entities decoded first. Text read from
+ * an HTML tree is already decoded and goes without RM_VALUES_HTML, so "&lt;b&gt;" on a page
+ * stays "<b>". NULL or empty results come back as NULL. The result comes from a. */
+const char *rm_values_text(const char *s, unsigned flags, rm_arena *a);
 
 #endif

@@ -6,8 +6,9 @@
  * handler of the calling thread while it runs, so call it while loading rules.
  *
  * Gumbo parses (HTML5, like browsers); libxml2 only answers queries. The copy is made only for
- * pages a rule file handles. Elements nested deeper than RM_XDOC_MAX_DEPTH are attached at
- * that depth, so no query or free of the copy recurses without bound. */
+ * pages a rule file handles. Nodes nested deeper than RM_XDOC_MAX_DEPTH are attached to their
+ * ancestor at that depth, as Blink's parser does at 512: tag soup a million levels deep keeps
+ * its text but cannot make XPath axes quadratic in the depth. */
 #ifndef RM_XDOC_H
 #define RM_XDOC_H
 
@@ -19,7 +20,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 
-#define RM_XDOC_MAX_DEPTH 256
+#define RM_XDOC_MAX_DEPTH 512
 
 /* Copies the tree under document (a GUMBO_NODE_DOCUMENT) into a new libxml2 document; free
  * it with xmlFreeDoc() before the page arena is reset. */
