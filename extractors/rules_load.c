@@ -83,6 +83,20 @@ static path sub(const path *p, const char *fmt, ...)
     return out;
 }
 
+/* "links[2]": list items read as indices, not as keys. */
+static path item(const path *p, size_t i)
+{
+    path out = *p;
+    char idx[32];
+    size_t n = strlen(out.s), k;
+
+    snprintf(idx, sizeof(idx), "[%zu]", i);
+    k = strlen(idx);
+    if (n + k < sizeof(out.s))
+        memcpy(out.s + n, idx, k + 1);
+    return out;
+}
+
 static void problem(loader *L, const yaml_node_t *n, const path *at, const char *fmt, ...)
     RM_PRINTF(4, 5);
 static void problem(loader *L, const yaml_node_t *n, const path *at, const char *fmt, ...)
@@ -535,7 +549,7 @@ static void compile_links(loader *L, yaml_node_t *n, const path *at, rm_rule_pag
     }
     pt->links = rm_xcalloc(count ? count : 1, sizeof(*pt->links));
     for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-        path lp = sub(at, "%zu", (size_t)(it - n->data.sequence.items.start));
+        path lp = item(at, (size_t)(it - n->data.sequence.items.start));
         rm_rule_field *f = &pt->links[pt->n_links++];
         field_init(f, NULL);
         f->all = true;
@@ -605,7 +619,7 @@ static void compile_pages(loader *L, yaml_node_t *n, const path *at)
         yaml_node_t *tn = pn && pn->type == YAML_MAPPING_NODE ? get(L, pn, "type") : NULL;
         path pp = tn && tn->type == YAML_SCALAR_NODE
                       ? sub(at, "%s", (const char *)tn->data.scalar.value)
-                      : sub(at, "%zu", i);
+                      : item(at, i);
         compile_page(L, pn, &pp, &r->pages[r->n_pages++]);
     }
 }
