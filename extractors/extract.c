@@ -344,7 +344,8 @@ static void anchor_tag(collected *c, const GumboNode *e)
 
     if (!href || c->n_anchors >= 2 * RM_X_MAX_LINKS)
         return;
-    if (rm_html_is(e, GUMBO_TAG_LINK) && resource_link(rel))
+    /* A <link> without rel is no hyperlink (microdata uses it for values like InStock). */
+    if (rm_html_is(e, GUMBO_TAG_LINK) && (!rel || resource_link(rel)))
         return;
     RM_GROW(c->anchors, c->cap_anchors, c->n_anchors + 1);
     c->anchors[c->n_anchors].href = href;
@@ -598,14 +599,24 @@ static bool same_str(const char *a, const char *b)
     return a && b && !strcmp(a, b);
 }
 
-/* Two descriptions of one item: same given URL, @id or SKU; or the page's own item
- * (OpenGraph, a rule's product) and the one item structured data describes. */
+/* Names that may belong to one item: absent on one side, or one starting with the other
+ * ("Drill 18V" and "Drill 18V (2 batteries)"). */
+static bool names_agree(const char *a, const char *b)
+{
+    return !a || !b || !strncmp(a, b, RM_MIN(strlen(a), strlen(b)));
+}
+
+/* Two descriptions of one item: same given URL, @id or SKU; two syntaxes describing the
+ * page's item (neither names a URL of its own); or the page's own item (OpenGraph, a rule's
+ * product) and the one item structured data describes. */
 static bool same_product(const rm_x_page *x, const rm_x_prod *a, const rm_x_prod *b,
                          size_t n_kept)
 {
     if (a->url_given && b->url_given && same_str(a->p.url, b->p.url))
         return true;
     if (same_str(a->id, b->id) || same_str(a->p.sku, b->p.sku))
+        return true;
+    if (!a->url_given && !b->url_given && a->src != b->src && names_agree(a->p.name, b->p.name))
         return true;
     if (b->main && !(a->main && a->src == b->src))
         return same_str(a->p.url, b->p.url) || !a->url_given || !b->url_given || n_kept == 1 ||

@@ -597,6 +597,19 @@ static void map_person(walk *w, json_t *person, json_t *page)
         p->joined = rm_extract_date(w->x, pstr(w, page, "dateCreated"));
 }
 
+/* A Person standing on its own is a profile when it says more than a name: a Person node
+ * that only names a review's author ({"@id": "#ilze", "name": "Ilze"}) is no profile. */
+static bool is_profile(walk *w, json_t *person)
+{
+    static const char *const keys[] = {"url", "sameAs", "alternateName", "description",
+                                       "address", "homeLocation", "knowsAbout",
+                                       "interactionStatistic"};
+    for (size_t i = 0; i < RM_ARRAY_LEN(keys); i++)
+        if (pfirst(w, person, keys[i]))
+            return true;
+    return false;
+}
+
 static void map_profile_page(walk *w, json_t *o)
 {
     static const char *const keys[] = {"mainEntity", "about"};
@@ -646,7 +659,7 @@ static void visit(walk *w, json_t *v, int role)
         map_product(w, v);
     else if (any_type(v, is_profile_page))
         map_profile_page(w, v);
-    else if (any_type(v, is_person) && role == ROLE_TOP)
+    else if (any_type(v, is_person) && role == ROLE_TOP && is_profile(w, v))
         map_person(w, v, NULL);
     else
         visit_props(w, v);
