@@ -13,7 +13,8 @@
  * ("::attr(href)", "::text", "@href") reads the context element itself.
  *
  * The XPath is relative to the context node and includes it (descendant-or-self::), so the
- * same selector works on the whole page and inside one repeated element. */
+ * same selector works on the whole page and inside one repeated element. Class and ~= tests
+ * call rm:has-token(), below; everything else is plain XPath 1.0. */
 #ifndef RM_CSS_H
 #define RM_CSS_H
 
@@ -24,6 +25,12 @@
 
 /* Longest selector accepted. */
 #define RM_CSS_MAX_LEN 4096
+
+/* The one extension function the XPath uses: rm:has-token(attribute name, token) is true when
+ * the context element's attribute, split at HTML white space, holds token. rm_xsel_compile()
+ * (xdoc.h) provides it; the prefix is bound to RM_XPATH_NS. */
+#define RM_CSS_HAS_TOKEN "rm:has-token"
+#define RM_XPATH_NS "urn:revmine:xpath"
 
 /* Appends the XPath for css to out. On RM_EPARSE writes what is wrong, and where, into err
  * (such as "unexpected ')' at column 7"). Borrows css during the call only. */

@@ -355,8 +355,20 @@ static void anchor_tag(collected *c, const GumboNode *e)
 
 static void element(collected *c, const GumboNode *e)
 {
-    const char *cls;
+    const GumboVector *attrs = &e->v.element.attributes;
+    bool scope = false, prop = false;
+    const char *cls = NULL;
 
+    /* One pass over the attributes instead of a lookup per name: this runs on every element. */
+    for (size_t i = 0; i < attrs->length; i++) {
+        const char *n = ((const GumboAttribute *)attrs->data[i])->name;
+        if (n[0] == 'i' && !strcmp(n, "itemscope"))
+            scope = true;
+        else if (n[0] == 'i' && !strcmp(n, "itemprop"))
+            prop = true;
+        else if (n[0] == 'c' && !strcmp(n, "class"))
+            cls = ((const GumboAttribute *)attrs->data[i])->value;
+    }
     switch (e->v.element.tag) {
     case GUMBO_TAG_BASE:
         if (!c->base_href)
@@ -377,9 +389,8 @@ static void element(collected *c, const GumboNode *e)
     default:
         break;
     }
-    if (rm_html_attr(e, "itemscope") && !rm_html_attr(e, "itemprop"))
+    if (scope && !prop)
         push_node(&c->items, &c->n_items, &c->cap_items, e, RM_X_MAX_ITEMS);
-    cls = rm_html_attr(e, "class");
     if (cls && rm_extract_mf2_is_root(cls) && !inside_mf2_root(e))
         push_node(&c->mf, &c->n_mf, &c->cap_mf, e, RM_X_MAX_ITEMS);
 }
@@ -468,6 +479,8 @@ static void set_base(rm_x_page *x, const char *base_href)
     }
     curl_url_cleanup(x->base);
     x->base = h;
+    /* Resolutions against the old base no longer hold. */
+    x->hrefs = NULL;
 }
 
 static const char *site_name(const collected *c)

@@ -97,6 +97,7 @@ typedef struct rm_x_page {
     const char **me;        /* rel="me" URLs: the page profile's links */
     size_t n_me, cap_me;
     struct rm_x_idmap *idmap; /* elements by id (scratch), built on the first itemref */
+    struct rm_x_hrefs *hrefs; /* resolved hrefs (scratch): a page repeats its links */
 } rm_x_page;
 
 /* links.c */

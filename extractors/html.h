@@ -34,7 +34,8 @@ const GumboNode *rm_html_next(const GumboNode *n, const GumboNode *root);
 /* Like rm_html_next, but skips n's children. */
 const GumboNode *rm_html_next_skip(const GumboNode *n, const GumboNode *root);
 
-/* The attribute's value (decoded), or NULL. Points into the tree. */
+/* The attribute's value (decoded), or NULL; name in lower case, as the parser stores HTML
+ * attribute names. Points into the tree. */
 const char *rm_html_attr(const GumboNode *el, const char *name);
 /* True when the space-separated list (a class or rel value) holds token, ASCII
  * case-insensitively when nocase. list may be NULL. */

@@ -49,14 +49,74 @@ static const char *url_of(CURLU *h, rm_arena *a)
     return s;
 }
 
+/* href as written -> resolved URL or NULL. Pages repeat links (menus, the microdata url of
+ * an item beside its anchor), and each libcurl resolution costs several allocations. The
+ * table lives in scratch, starts small for small pages and stops growing at HREF_MAX. */
+#define HREF_FIRST 64
+#define HREF_MAX 16384
+
+typedef struct href_entry {
+    const char *href, *url;
+    uint64_t hash;
+} href_entry;
+
+struct rm_x_hrefs {
+    href_entry *slots;
+    size_t cap, used;
+};
+
+static href_entry *href_slot(const struct rm_x_hrefs *t, const char *href, uint64_t hash)
+{
+    size_t j = hash & (t->cap - 1);
+    while (t->slots[j].href && (t->slots[j].hash != hash || strcmp(t->slots[j].href, href)))
+        j = (j + 1) & (t->cap - 1);
+    return &t->slots[j];
+}
+
+static void hrefs_grow(rm_x_page *x)
+{
+    struct rm_x_hrefs *t = x->hrefs, *n = rm_arena_calloc(x->scratch, 1, sizeof(*n));
+
+    n->cap = t ? t->cap * 2 : HREF_FIRST;
+    n->slots = rm_arena_calloc(x->scratch, n->cap, sizeof(*n->slots));
+    for (size_t i = 0; t && i < t->cap; i++)
+        if (t->slots[i].href)
+            *href_slot(n, t->slots[i].href, t->slots[i].hash) = t->slots[i];
+    n->used = t ? t->used : 0;
+    x->hrefs = n;
+}
+
+static const char *resolve(rm_x_page *x, const char *href);
+
 const char *rm_extract_resolve(rm_x_page *x, const char *href)
+{
+    uint64_t hash;
+    href_entry *e;
+
+    if (!href)
+        return NULL;
+    if (!x->hrefs || (x->hrefs->used + 1) * 2 > x->hrefs->cap) {
+        if (x->hrefs && x->hrefs->cap >= HREF_MAX)
+            return resolve(x, href);
+        hrefs_grow(x);
+    }
+    hash = rm_hash64(href, strlen(href));
+    e = href_slot(x->hrefs, href, hash);
+    if (!e->href) {
+        e->url = resolve(x, href);
+        e->href = rm_arena_strdup(x->scratch, href);
+        e->hash = hash;
+        x->hrefs->used++;
+    }
+    return e->url;
+}
+
+static const char *resolve(rm_x_page *x, const char *href)
 {
     CURLU *h;
     const char *s;
     char *c;
 
-    if (!href)
-        return NULL;
     c = clean_href(x->scratch, href);
     h = x->base ? curl_url_dup(x->base) : curl_url();
     if (!h)

@@ -116,17 +116,99 @@ static void keep_first_error(void *ctx, xmlErrorPtr e)
         eb->buf[--n] = '\0';
 }
 
+/* Some XPath errors ("function x not found") bypass the structured handler. */
+static void keep_first_generic(void *ctx, const char *fmt, ...)
+{
+    errbuf *eb = ctx;
+    va_list ap;
+    size_t n;
+
+    if (eb->set)
+        return;
+    eb->set = true;
+    va_start(ap, fmt);
+    vsnprintf(eb->buf, eb->size, fmt, ap);
+    va_end(ap);
+    n = strlen(eb->buf);
+    while (n && (eb->buf[n - 1] == '\n' || eb->buf[n - 1] == ' '))
+        eb->buf[--n] = '\0';
+}
+
 static void ignore_error(void *ctx, xmlErrorPtr e)
 {
     (void)ctx;
     (void)e;
 }
 
+static void ignore_generic(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+static bool html_space(xmlChar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static bool has_token(const xmlChar *list, const xmlChar *token)
+{
+    size_t k = (size_t)xmlStrlen(token);
+
+    if (!k)
+        return false;
+    for (const xmlChar *p = list; *p;) {
+        const xmlChar *start;
+        while (html_space(*p))
+            p++;
+        start = p;
+        while (*p && !html_space(*p))
+            p++;
+        if ((size_t)(p - start) == k && !memcmp(start, token, k))
+            return true;
+    }
+    return false;
+}
+
+/* rm:has-token(name, token): see css.h. */
+static void xpath_has_token(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xmlNodePtr n = ctxt->context->node;
+    xmlChar *token, *name;
+    xmlAttrPtr attr;
+    bool hit = false;
+
+    CHECK_ARITY(2);
+    token = xmlXPathPopString(ctxt);
+    name = xmlXPathPopString(ctxt);
+    if (n && n->type == XML_ELEMENT_NODE && name && token &&
+        (attr = xmlHasProp(n, name)) != NULL && attr->children && attr->children->content)
+        hit = has_token(attr->children->content, token);
+    xmlFree(token);
+    xmlFree(name);
+    valuePush(ctxt, xmlXPathNewBoolean(hit));
+}
+
+static xmlXPathContextPtr new_context(xmlDocPtr doc)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+
+    /* Reusing XPath objects and node sets between evaluations saves most of their mallocs. */
+    if (ctx && (xmlXPathContextSetCache(ctx, 1, -1, 0) ||
+                xmlXPathRegisterNs(ctx, BAD_CAST "rm", BAD_CAST RM_XPATH_NS) ||
+                xmlXPathRegisterFuncNS(ctx, BAD_CAST "has-token", BAD_CAST RM_XPATH_NS,
+                                       xpath_has_token))) {
+        xmlXPathFreeContext(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
 /* Runs comp once on an empty page: unknown functions and variables show up now. */
 static bool try_eval(xmlXPathCompExprPtr comp)
 {
     xmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
-    xmlXPathContextPtr ctx = doc ? xmlXPathNewContext(doc) : NULL;
+    xmlXPathContextPtr ctx = doc ? new_context(doc) : NULL;
     xmlXPathObjectPtr r = NULL;
     bool ok = false;
 
@@ -146,6 +228,8 @@ rm_err rm_xsel_compile(const char *expr, bool css, rm_xsel **out, char *err, siz
 {
     xmlStructuredErrorFunc old = xmlStructuredError;
     void *old_ctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
     errbuf eb = {err, err_size, false};
     xmlXPathCompExprPtr comp;
     rm_buf xpath;
@@ -160,12 +244,14 @@ rm_err rm_xsel_compile(const char *expr, bool css, rm_xsel **out, char *err, siz
         (void)rm_buf_adds(&xpath, expr);
     }
     xmlSetStructuredErrorFunc(&eb, keep_first_error);
+    xmlSetGenericErrorFunc(&eb, keep_first_generic);
     comp = xmlXPathCompile(BAD_CAST xpath.ptr);
     if (comp && !try_eval(comp)) {
         xmlXPathFreeCompExpr(comp);
         comp = NULL;
     }
     xmlSetStructuredErrorFunc(old_ctx, old);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
     if (!comp) {
         if (!eb.set)
             snprintf(err, err_size, "invalid XPath expression");
@@ -191,11 +277,16 @@ int rm_xquery_init(rm_xquery *q, xmlDocPtr doc, rm_arena *arena)
 {
     q->doc = doc;
     q->arena = arena;
-    q->ctx = xmlXPathNewContext(doc);
+    rm_buf_init(&q->text, (size_t)16 << 20);
+    q->ctx = new_context(doc);
     if (!q->ctx)
         return -1;
-    /* Evaluation errors (a node-set expected, ...) mean "no value", not a message. */
+    /* Evaluation errors (a node-set expected, ...) mean "no value", not a message; the
+     * generic handler is this thread's, put back when the query is done. */
     q->ctx->error = ignore_error;
+    q->old_generic = xmlGenericError;
+    q->old_generic_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, ignore_generic);
     return 0;
 }
 
@@ -203,6 +294,8 @@ void rm_xquery_release(rm_xquery *q)
 {
     xmlXPathFreeContext(q->ctx);
     q->ctx = NULL;
+    rm_buf_release(&q->text);
+    xmlSetGenericErrorFunc(q->old_generic_ctx, q->old_generic);
 }
 
 static xmlXPathObjectPtr eval(const rm_xsel *s, rm_xquery *q, xmlNodePtr node)
@@ -281,6 +374,12 @@ static const char *node_value(rm_xquery *q, xmlNodePtr n, rm_buf *b)
         element_text(n, b);
         return b->err ? NULL : rm_arena_strndup(q->arena, b->ptr, b->len);
     }
+    /* The copy gives every attribute one text child: read it in place. */
+    if (n->type == XML_ATTRIBUTE_NODE && n->children && !n->children->next &&
+        n->children->type == XML_TEXT_NODE)
+        return rm_arena_strdup(q->arena, (const char *)n->children->content);
+    if (n->type == XML_TEXT_NODE)
+        return rm_arena_strdup(q->arena, n->content ? (const char *)n->content : "");
     c = xmlNodeGetContent(n);
     s = c ? rm_arena_strdup(q->arena, (const char *)c) : NULL;
     xmlFree(c);
@@ -292,16 +391,14 @@ size_t rm_xsel_values(const rm_xsel *s, rm_xquery *q, xmlNodePtr node, const cha
 {
     xmlXPathObjectPtr r = eval(s, q, node);
     size_t n = 0;
-    rm_buf b;
 
     if (!r || !max) {
         xmlXPathFreeObject(r);
         return 0;
     }
-    rm_buf_init(&b, (size_t)16 << 20);
     if (r->type == XPATH_NODESET) {
         for (int i = 0; r->nodesetval && i < r->nodesetval->nodeNr && n < max; i++) {
-            const char *v = node_value(q, r->nodesetval->nodeTab[i], &b);
+            const char *v = node_value(q, r->nodesetval->nodeTab[i], &q->text);
             if (v)
                 out[n++] = v;
         }
@@ -311,7 +408,6 @@ size_t rm_xsel_values(const rm_xsel *s, rm_xquery *q, xmlNodePtr node, const cha
             out[n++] = rm_arena_strdup(q->arena, (const char *)str);
         xmlFree(str);
     }
-    rm_buf_release(&b);
     xmlXPathFreeObject(r);
     return n;
 }

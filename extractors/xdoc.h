@@ -40,6 +40,9 @@ typedef struct rm_xquery {
     xmlDocPtr doc;
     xmlXPathContextPtr ctx;
     rm_arena *arena; /* values are copied here */
+    rm_buf text;     /* private: reused for element text */
+    xmlGenericErrorFunc old_generic; /* private: this thread's handler, restored on release */
+    void *old_generic_ctx;
 } rm_xquery;
 
 /* Borrows doc and arena for the query's life. Returns 0, or -1 when libxml2 fails. */

@@ -170,6 +170,8 @@ static void css_compiles_to_expected_xpath(void **state)
         {"ul > li", "descendant-or-self::ul/li"},
         {"a b", "descendant-or-self::a/descendant::b"},
         {"#x", "descendant-or-self::*[@id = 'x']"},
+        {"p.a", "descendant-or-self::p[rm:has-token('class', 'a')]"},
+        {"[rel~=next]", "descendant-or-self::*[rm:has-token('rel', 'next')]"},
         {"a:has(> b)", "descendant-or-self::a[child::b]"},
         {"[a=\"x'y\\\"z\"]", "descendant-or-self::*[@a = concat('x',\"'\",'y\"z')]"},
     };
@@ -221,6 +223,7 @@ static void css_bad_xpath_fails_at_compile(void **state)
     assert_true(strlen(err) > 0);
     /* Unknown functions compile in libxml2; trying them once catches them. */
     assert_int_equal(rm_xsel_compile("no-such-fn(//a)", false, &s, err, sizeof(err)), RM_EPARSE);
+    assert_string_equal(err, "xmlXPathCompOpEval: function no-such-fn not found");
     assert_null(s);
 }
 

@@ -105,10 +105,16 @@ static void values_text(void **state)
 {
     rm_arena *a = rm_arena_new(4096);
     (void)state;
-    assert_string_equal(rm_values_text("  <b>Hi</b>&nbsp;there  ", a), "Hi there");
-    assert_null(rm_values_text("   ", a));
-    assert_null(rm_values_text("<br>", a));
-    assert_null(rm_values_text(NULL, a));
+    assert_string_equal(rm_values_text("  <b>Hi</b>&nbsp;there  ", RM_VALUES_HTML, a), "Hi there");
+    /* Text read from a tree is decoded already: no second decoding. */
+    assert_string_equal(rm_values_text("a &lt;b&gt; <c>", 0, a), "a &lt;b&gt; <c>");
+    assert_string_equal(rm_values_text("<p>one</p><p>two</p>", RM_VALUES_HTML, a), "one two");
+    assert_string_equal(rm_values_text("<p>one</p><p>two</p>", RM_VALUES_HTML | RM_VALUES_BREAKS, a),
+                        "one\ntwo");
+    assert_string_equal(rm_values_text(" x \n\n y ", RM_VALUES_BREAKS, a), "x\ny");
+    assert_null(rm_values_text("   ", 0, a));
+    assert_null(rm_values_text("<br>", RM_VALUES_HTML, a));
+    assert_null(rm_values_text(NULL, 0, a));
     rm_arena_free(a);
 }
 
