@@ -510,9 +510,10 @@ static void pseudo_class(parser *ps, compound *c)
             fail(ps, "unsupported pseudo-class");
         ps->depth--;
         skip_ws(ps);
-        if (!ps->failed && *ps->p != ')')
+        if (*ps->p == ')')
+            ps->p++;
+        else
             fail(ps, "expected ')'");
-        ps->p++;
     }
     if (!ps->failed && cond.len)
         add_cond(c, cond.ptr);
@@ -591,7 +592,8 @@ static bool pseudo_element(parser *ps, rm_buf *out)
             fail(ps, "expected ')'");
             ok = false;
         }
-        ps->p++;
+        if (ok)
+            ps->p++;
     }
     if (ok)
         (void)rm_buf_addf(out, "/@%s", name.ptr);

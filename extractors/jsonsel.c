@@ -136,7 +136,8 @@ void rm_jsonsel_free(rm_jsonsel *js)
 {
     if (!js)
         return;
-    for (size_t i = 0; i < js->n; i++)
+    /* Every slot: a step that failed half-way has its name but is not counted in n. */
+    for (size_t i = 0; i < RM_JSONSEL_MAX_STEPS; i++)
         free(js->steps[i].key);
     free(js);
 }

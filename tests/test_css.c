@@ -198,6 +198,8 @@ static void css_errors_say_where(void **state)
         {"*:first-of-type", "*-of-type needs an element name at the end"},
         {"li:nth-child(x)", "expected an+b at column 14 (near 'x)')"},
         {"a:not(b", "expected ')' at the end"},
+        {"div:not(:not(", "expected a selector at the end"}, /* no read past the end */
+        {"a::attr(x", "expected ')' at the end"},
         {"[a='x]", "unterminated string at the end"},
         {"a:has(b::text)", "pseudo-element inside :has() at column 8 (near '::text)')"},
         {"", "expected a selector at the end"},

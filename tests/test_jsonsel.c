@@ -89,6 +89,7 @@ static void jsonsel_errors(void **state)
         {"$['x]", "position 3: unterminated name"},
         {"$ a", "position 2: expected '.' or '['"},
         {"$.", "position 3: expected a name"},
+        {"$['ok'd] x", "position 7: expected ']'"}, /* the name read before the error is freed */
     };
     (void)state;
     for (size_t i = 0; i < RM_ARRAY_LEN(cases); i++) {
