@@ -350,7 +350,8 @@ size_t rm_charset_utf8_valid(const char *s, size_t len)
 
 static const char replacement[] = "\xEF\xBF\xBD";
 
-char *rm_charset_utf8_clean(const char *in, size_t len, rm_arena *a, size_t *out_len)
+/* A copy of len bytes of UTF-8 in a, each invalid sequence (and NUL) made U+FFFD. */
+static char *utf8_clean(const char *in, size_t len, rm_arena *a, size_t *out_len)
 {
     const unsigned char *u = (const unsigned char *)in;
     char *out;
@@ -384,7 +385,7 @@ const char *rm_charset_utf8(const char *in, size_t len, rm_arena *a, size_t *out
         *out_len = len;
         return in;
     }
-    return rm_charset_utf8_clean(in, len, a, out_len);
+    return utf8_clean(in, len, a, out_len);
 }
 
 typedef struct conv {

@@ -43,10 +43,6 @@ RM_MUST_CHECK rm_err rm_charset_to_utf8(const char *charset, const char *in, siz
  * then), else a NUL-terminated copy from a with each bad sequence made U+FFFD. */
 const char *rm_charset_utf8(const char *in, size_t len, rm_arena *a, size_t *out_len);
 
-/* Copies len bytes of UTF-8 into a, replacing each invalid sequence (and NUL) with U+FFFD;
- * the result is NUL-terminated. Returns the copy. */
-char *rm_charset_utf8_clean(const char *in, size_t len, rm_arena *a, size_t *out_len);
-
 /* Returns the length of the valid UTF-8 prefix of s (stops at the first bad sequence). */
 size_t rm_charset_utf8_valid(const char *s, size_t len);
 

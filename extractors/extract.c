@@ -822,8 +822,9 @@ static void page_init(rm_x_page *x, const rm_extractor *ex, const rm_page *page,
     x->scratch = scratch;
     x->out = out;
     x->base = curl_url();
-    if (x->base && (!page->url ||
-                    curl_url_set(x->base, CURLUPART_URL, page->url, CURLU_URLENCODE) != CURLUE_OK)) {
+    if (x->base &&
+        (!page->url ||
+         curl_url_set(x->base, CURLUPART_URL, page->url, CURLU_URLENCODE) != CURLUE_OK)) {
         curl_url_cleanup(x->base);
         x->base = NULL;
     }

@@ -126,9 +126,7 @@ void rm_extract_profile_interest(rm_x_page *x, rm_x_prof *pr, const char *s);
 const char *rm_extract_text(rm_x_page *x, const char *s, unsigned flags);
 /* Handle without a leading '@', in out->arena; NULL when blank. */
 const char *rm_extract_handle(rm_x_page *x, const char *s);
-/* Sets the rating of a record from text on a site's scale (NAN: not given). */
-void rm_extract_rating(double *out, const char *s, double best, double worst);
-/* "female", "male" for the usual words (F, Female, женский ...), else the site's own word. */
+/* "female" or "male" for the usual words (F, Female, женский ...), else the site's word. */
 const char *rm_extract_gender(rm_x_page *x, const char *s);
 /* ISO date of a text into out->arena, or NULL. */
 const char *rm_extract_date(rm_x_page *x, const char *s);

@@ -32,7 +32,8 @@ static void value_links(rm_x_page *x, rm_x_prof *pr, const char *html)
 
     if (!html)
         return;
-    if (strchr(html, '<') && rm_html_parse_fragment(html, strlen(html), x->scratch, &frag) == RM_OK) {
+    if (strchr(html, '<') &&
+        rm_html_parse_fragment(html, strlen(html), x->scratch, &frag) == RM_OK) {
         bool any = false;
         for (const GumboNode *n = frag->root; n; n = rm_html_next(n, frag->root)) {
             const char *u = rm_html_is(n, GUMBO_TAG_A) ? rm_html_attr(n, "href") : NULL;

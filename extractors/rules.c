@@ -9,7 +9,8 @@
 #include "extractors/rules_int.h"
 #include "extractors/values.h"
 
-bool rm_rules_re_find(const rm_rules *r, const pcre2_code *re, const char *s, size_t len)
+/* True when re finds a match in s (len bytes). */
+static bool re_find(const rm_rules *r, const pcre2_code *re, const char *s, size_t len)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     int rc;
@@ -28,10 +29,10 @@ const rm_rule_page *rm_rules_match(rm_rules *const *files, size_t n, const char 
 
     for (size_t i = 0; i < n; i++) {
         const rm_rules *r = files[i];
-        if (!rm_rules_re_find(r, r->match, url, len))
+        if (!re_find(r, r->match, url, len))
             continue;
         for (size_t j = 0; j < r->n_pages; j++) {
-            if (rm_rules_re_find(r, r->pages[j].url, url, len)) {
+            if (re_find(r, r->pages[j].url, url, len)) {
                 *file = r;
                 return &r->pages[j];
             }
@@ -326,11 +327,11 @@ static const char *ref_value(app *a, const rm_rule_field *f, const char *s)
 
 static void set_text(app *a, filling *fl, const rm_rule_field *f, const char *s)
 {
+    unsigned flags = markup(f) | (f->def->kind == RM_F_PARA ? RM_VALUES_BREAKS : 0);
     const char *v = f->norm == RM_NORM_RAW ? rm_arena_strdup(a->x->out->arena, s)
                     : f->def->kind == RM_F_HANDLE ? rm_extract_handle(a->x, s)
                     : f->def->kind == RM_F_GENDER ? rm_extract_gender(a->x, s)
-                    : rm_extract_text(a->x, s,
-                                      markup(f) | (f->def->kind == RM_F_PARA ? RM_VALUES_BREAKS : 0));
+                                                   : rm_extract_text(a->x, s, flags);
     *AT(fl, f->def->off, const char *) = v;
 }
 

@@ -4,8 +4,9 @@
  * Thread-safety: loaded rules are immutable and shared by all workers; PCRE2 code and the
  * match context are only read while matching, match data is per call.
  *
- * Config as data: field_defs[] (record fields a rule can fill) and option_defs[] (keys of a
- * field) drive loading, error messages and the README's tables. */
+ * Config as data: rules_load.c's field_defs[] (record fields a rule can fill, with their
+ * kind) and field_keys[] (keys of a field) drive loading and its error messages; README.md
+ * lists the same tables. */
 #ifndef RM_RULES_INT_H
 #define RM_RULES_INT_H
 
@@ -49,9 +50,6 @@ typedef struct rm_field_def {
     size_t off;      /* offset of the field in rm_product / rm_review / rm_profile */
     const char *doc;
 } rm_field_def;
-
-extern const rm_field_def rm_field_defs[];
-extern const size_t rm_n_field_defs;
 
 typedef enum rm_norm {
     RM_NORM_DEFAULT = 0, /* what the field's kind implies */
@@ -129,8 +127,5 @@ struct rm_rules {
     size_t n_pages;
     pcre2_match_context *mctx;
 };
-
-/* True when re finds a match in s (len bytes). */
-bool rm_rules_re_find(const rm_rules *r, const pcre2_code *re, const char *s, size_t len);
 
 #endif

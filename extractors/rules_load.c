@@ -10,7 +10,7 @@
 #include "extractors/rules_int.h"
 
 #define P(rec, name, kind, type, field, doc) {rec, name, kind, offsetof(type, field), doc}
-const rm_field_def rm_field_defs[] = {
+static const rm_field_def field_defs[] = {
     P(RM_REC_PRODUCT, "url", RM_F_URL, rm_product, url, "the item's URL (default: the page)"),
     P(RM_REC_PRODUCT, "schema_type", RM_F_TEXT, rm_product, schema_type, "kind of item"),
     P(RM_REC_PRODUCT, "name", RM_F_TEXT, rm_product, name, "name"),
@@ -37,7 +37,7 @@ const rm_field_def rm_field_defs[] = {
     P(RM_REC_PROFILE, "name", RM_F_TEXT, rm_profile, name, "display name"),
     P(RM_REC_PROFILE, "city", RM_F_TEXT, rm_profile, city, "city"),
     P(RM_REC_PROFILE, "country", RM_F_TEXT, rm_profile, country, "country"),
-    P(RM_REC_PROFILE, "gender", RM_F_GENDER, rm_profile, gender, "female, male, or the site's word"),
+    P(RM_REC_PROFILE, "gender", RM_F_GENDER, rm_profile, gender, "female, male, the site's word"),
     P(RM_REC_PROFILE, "birth_year", RM_F_YEAR, rm_profile, birth_year, "year, or a birth date"),
     P(RM_REC_PROFILE, "bio", RM_F_PARA, rm_profile, bio, "about text, line breaks kept"),
     P(RM_REC_PROFILE, "interests", RM_F_TEXTS, rm_profile, interests, "list: every match"),
@@ -47,7 +47,6 @@ const rm_field_def rm_field_defs[] = {
     P(RM_REC_PROFILE, "links", RM_F_URLS, rm_profile, links, "list: other profiles"),
 };
 #undef P
-const size_t rm_n_field_defs = RM_ARRAY_LEN(rm_field_defs);
 
 /* Keys of a field mapping (and of a link rule, with rel). */
 static const char *const field_keys[] = {
@@ -329,8 +328,8 @@ static bool norm_fits(rm_norm norm, rm_fkind kind)
     switch (norm) {
     case RM_NORM_DEFAULT: return true;
     case RM_NORM_RAW: case RM_NORM_TEXT:
-        return kind == RM_F_TEXT || kind == RM_F_PARA || kind == RM_F_HANDLE || kind == RM_F_GENDER ||
-               kind == RM_F_REF || kind == RM_F_TEXTS;
+        return kind == RM_F_TEXT || kind == RM_F_PARA || kind == RM_F_HANDLE ||
+               kind == RM_F_GENDER || kind == RM_F_REF || kind == RM_F_TEXTS;
     case RM_NORM_URL: return kind == RM_F_URL || kind == RM_F_REF || kind == RM_F_URLS;
     case RM_NORM_PRICE: return kind == RM_F_PRICE;
     case RM_NORM_CURRENCY: return kind == RM_F_CURRENCY;
@@ -447,9 +446,9 @@ static void compile_field(loader *L, yaml_node_t *n, const path *at, rm_rule_fie
 
 static const rm_field_def *find_def(rm_rec_type rec, const char *name)
 {
-    for (size_t i = 0; i < rm_n_field_defs; i++)
-        if (rm_field_defs[i].rec == rec && !strcmp(rm_field_defs[i].name, name))
-            return &rm_field_defs[i];
+    for (size_t i = 0; i < RM_ARRAY_LEN(field_defs); i++)
+        if (field_defs[i].rec == rec && !strcmp(field_defs[i].name, name))
+            return &field_defs[i];
     return NULL;
 }
 
@@ -459,9 +458,9 @@ static void unknown_field(loader *L, yaml_node_t *k, const path *at, rm_rec_type
     rm_buf list;
 
     rm_buf_init(&list, 2048);
-    for (size_t i = 0; i < rm_n_field_defs; i++)
-        if (rm_field_defs[i].rec == rec)
-            (void)rm_buf_addf(&list, "%s%s", list.len ? ", " : "", rm_field_defs[i].name);
+    for (size_t i = 0; i < RM_ARRAY_LEN(field_defs); i++)
+        if (field_defs[i].rec == rec)
+            (void)rm_buf_addf(&list, "%s%s", list.len ? ", " : "", field_defs[i].name);
     problem(L, k, at, "unknown %s field '%s' (fields: %s)", rm_rec_type_str(rec), name, list.ptr);
     rm_buf_release(&list);
 }
