@@ -235,7 +235,8 @@ static pcre2_code *regex(loader *L, yaml_node_t *n, const path *at)
         problem(L, n, at, "bad regex at offset %zu: %s", (size_t)off, (const char *)msg);
         return NULL;
     }
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+    /* No JIT: rule regexes are short and run a few times per page, and JIT code is opaque to
+     * valgrind (false "uninitialised" reports) and needs a JIT stack per worker. */
     return re;
 }
 
