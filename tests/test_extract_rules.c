@@ -290,6 +290,28 @@ static void rules_pick_page_types(void **state)
     rm_diag_release(&d);
 }
 
+/* The command the analysts use: same records as rm_extract(), exit codes by the contract. */
+static void rules_revmine_extract_command(void **state)
+{
+    char bin[FIXTURE_PATH_MAX], *page = fixture_path("sites/plain_list.html");
+    char *bad = fixture_path("rules/missing_keys.yaml"), *out = NULL, *err = NULL;
+    char *ok_argv[] = {bin, "extract", "--rules", "plain-reviews", "--url",
+                       "https://otzyvy.example/item/5521/reviews?p=1", page, NULL};
+    char *bad_argv[] = {bin, "extract", "--rules", bad, page, NULL};
+    char *want = extract_with("plain-reviews", "https://otzyvy.example/item/5521/reviews?p=1",
+                              "extract/sites/plain_list.html");
+    (void)state;
+    snprintf(bin, sizeof(bin), "%s/revmine", rm_test_bin_dir());
+    assert_int_equal(rm_test_run(ok_argv, NULL, &out, &err, 10000), 0);
+    assert_string_equal(out, want);
+    assert_non_null(strstr(err, "plain-reviews/review-list"));
+    free(out), free(err);
+    assert_int_equal(rm_test_run(bad_argv, NULL, &out, &err, 10000), 2);
+    assert_string_equal(out, "");
+    assert_non_null(strstr(err, "missing_keys.yaml:1: match: missing: a regex the site's URLs match"));
+    free(out), free(err), free(want), free(page), free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +323,7 @@ int main(void)
         cmocka_unit_test(rules_json_api),
         cmocka_unit_test(rules_plain_html_site),
         cmocka_unit_test(rules_pick_page_types),
+        cmocka_unit_test(rules_revmine_extract_command),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
