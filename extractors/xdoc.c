@@ -1,0 +1,426 @@
+#include "core/rm.h"
+#include "extractors/xdoc.h"
+
+#include <libxml/HTMLtree.h>
+#include <libxml/xpathInternals.h>
+
+#include "extractors/css.h"
+#include "extractors/html.h"
+
+struct rm_xsel {
+    xmlXPathCompExprPtr comp;
+};
+
+/* --- the copy --- */
+
+static xmlNodePtr copy_node(xmlDocPtr doc, const GumboNode *n, rm_arena *names)
+{
+    xmlNodePtr x;
+
+    switch (n->type) {
+    case GUMBO_NODE_ELEMENT:
+    case GUMBO_NODE_TEMPLATE: {
+        const GumboVector *attrs = &n->v.element.attributes;
+        x = xmlNewDocNode(doc, NULL, BAD_CAST rm_html_tag_name(n, names), NULL);
+        for (size_t i = 0; x && i < attrs->length; i++) {
+            const GumboAttribute *a = attrs->data[i];
+            xmlNewProp(x, BAD_CAST a->name, BAD_CAST a->value);
+        }
+        return x;
+    }
+    case GUMBO_NODE_TEXT:
+    case GUMBO_NODE_WHITESPACE:
+    case GUMBO_NODE_CDATA:
+        return xmlNewDocTextLen(doc, BAD_CAST n->v.text.text, (int)strlen(n->v.text.text));
+    default:
+        return NULL; /* comments and the document node carry nothing rules select */
+    }
+}
+
+static const GumboVector *kids_of(const GumboNode *n)
+{
+    if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE)
+        return &n->v.element.children;
+    if (n->type == GUMBO_NODE_DOCUMENT)
+        return &n->v.document.children;
+    return NULL;
+}
+
+xmlDocPtr rm_xdoc_new(const GumboNode *document)
+{
+    xmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
+    xmlNodePtr parent = (xmlNodePtr)doc;
+    const GumboNode *n;
+    rm_arena *names;
+    int depth = 1; /* of n: the document's children are at depth 1 */
+
+    if (!doc)
+        return NULL;
+    /* Interned names: one copy of "div" per document, not per element. */
+    doc->dict = xmlDictCreate();
+    names = rm_arena_new(4096);
+    n = kids_of(document)->length ? kids_of(document)->data[0] : NULL;
+    while (n) {
+        const GumboVector *kids = kids_of(n);
+        xmlNodePtr x = copy_node(doc, n, names);
+        /* xmlAddChild may merge a text node into its neighbour and return that one. */
+        if (x)
+            x = xmlAddChild(parent, x);
+        if (x && kids && kids->length) {
+            /* Below the cap, children attach to the deepest allowed ancestor. */
+            if (depth <= RM_XDOC_MAX_DEPTH)
+                parent = x;
+            depth++;
+            n = kids->data[0];
+            continue;
+        }
+        for (;;) {
+            const GumboVector *sib = kids_of(n->parent);
+            if (n->index_within_parent + 1 < sib->length) {
+                n = sib->data[n->index_within_parent + 1];
+                break;
+            }
+            n = n->parent;
+            if (n == document) {
+                n = NULL;
+                break;
+            }
+            depth--;
+            if (depth <= RM_XDOC_MAX_DEPTH)
+                parent = parent->parent;
+        }
+    }
+    rm_arena_free(names);
+    return doc;
+}
+
+/* --- selectors --- */
+
+typedef struct errbuf {
+    char *buf;
+    size_t size;
+    bool set;
+} errbuf;
+
+static void keep_first_error(void *ctx, xmlErrorPtr e)
+{
+    errbuf *eb = ctx;
+    size_t n;
+
+    if (eb->set || !e || !e->message)
+        return;
+    eb->set = true;
+    snprintf(eb->buf, eb->size, "%s", e->message);
+    n = strlen(eb->buf);
+    while (n && (eb->buf[n - 1] == '\n' || eb->buf[n - 1] == ' '))
+        eb->buf[--n] = '\0';
+}
+
+/* Some XPath errors ("function x not found") bypass the structured handler. */
+static void keep_first_generic(void *ctx, const char *fmt, ...)
+{
+    errbuf *eb = ctx;
+    va_list ap;
+    size_t n;
+
+    if (eb->set)
+        return;
+    eb->set = true;
+    va_start(ap, fmt);
+    vsnprintf(eb->buf, eb->size, fmt, ap);
+    va_end(ap);
+    n = strlen(eb->buf);
+    while (n && (eb->buf[n - 1] == '\n' || eb->buf[n - 1] == ' '))
+        eb->buf[--n] = '\0';
+}
+
+static void ignore_error(void *ctx, xmlErrorPtr e)
+{
+    (void)ctx;
+    (void)e;
+}
+
+static void ignore_generic(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+static bool html_space(xmlChar c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+static bool has_token(const xmlChar *list, const xmlChar *token)
+{
+    size_t k = (size_t)xmlStrlen(token);
+
+    if (!k)
+        return false;
+    for (const xmlChar *p = list; *p;) {
+        const xmlChar *start;
+        while (html_space(*p))
+            p++;
+        start = p;
+        while (*p && !html_space(*p))
+            p++;
+        if ((size_t)(p - start) == k && !memcmp(start, token, k))
+            return true;
+    }
+    return false;
+}
+
+/* rm:has-token(name, token): see css.h. */
+static void xpath_has_token(xmlXPathParserContextPtr ctxt, int nargs)
+{
+    xmlNodePtr n = ctxt->context->node;
+    xmlChar *token, *name;
+    xmlAttrPtr attr;
+    bool hit = false;
+
+    CHECK_ARITY(2);
+    token = xmlXPathPopString(ctxt);
+    name = xmlXPathPopString(ctxt);
+    if (n && n->type == XML_ELEMENT_NODE && name && token &&
+        (attr = xmlHasProp(n, name)) != NULL && attr->children && attr->children->content)
+        hit = has_token(attr->children->content, token);
+    xmlFree(token);
+    xmlFree(name);
+    valuePush(ctxt, xmlXPathNewBoolean(hit));
+}
+
+static xmlXPathContextPtr new_context(xmlDocPtr doc)
+{
+    xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
+
+    /* Reusing XPath objects and node sets between evaluations saves most of their mallocs. */
+    if (ctx && (xmlXPathContextSetCache(ctx, 1, -1, 0) ||
+                xmlXPathRegisterNs(ctx, BAD_CAST "rm", BAD_CAST RM_XPATH_NS) ||
+                xmlXPathRegisterFuncNS(ctx, BAD_CAST "has-token", BAD_CAST RM_XPATH_NS,
+                                       xpath_has_token))) {
+        xmlXPathFreeContext(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* Runs comp once on an empty page: unknown functions and variables show up now. */
+static bool try_eval(xmlXPathCompExprPtr comp)
+{
+    xmlDocPtr doc = htmlNewDocNoDtD(NULL, NULL);
+    xmlXPathContextPtr ctx = doc ? new_context(doc) : NULL;
+    xmlXPathObjectPtr r = NULL;
+    bool ok = false;
+
+    if (ctx) {
+        xmlDocSetRootElement(doc, xmlNewDocNode(doc, NULL, BAD_CAST "html", NULL));
+        ctx->node = (xmlNodePtr)doc;
+        r = xmlXPathCompiledEval(comp, ctx);
+        ok = r != NULL;
+    }
+    xmlXPathFreeObject(r);
+    xmlXPathFreeContext(ctx);
+    xmlFreeDoc(doc);
+    return ok;
+}
+
+rm_err rm_xsel_compile(const char *expr, bool css, rm_xsel **out, char *err, size_t err_size)
+{
+    xmlStructuredErrorFunc old = xmlStructuredError;
+    void *old_ctx = xmlStructuredErrorContext;
+    xmlGenericErrorFunc old_generic = xmlGenericError;
+    void *old_generic_ctx = xmlGenericErrorContext;
+    errbuf eb = {err, err_size, false};
+    xmlXPathCompExprPtr comp;
+    rm_buf xpath;
+    rm_err rc = RM_OK;
+
+    rm_buf_init(&xpath, 64 * RM_CSS_MAX_LEN);
+    if (css) {
+        rc = rm_css_to_xpath(expr, &xpath, err, err_size);
+        if (rc)
+            goto done;
+    } else {
+        (void)rm_buf_adds(&xpath, expr);
+    }
+    xmlSetStructuredErrorFunc(&eb, keep_first_error);
+    xmlSetGenericErrorFunc(&eb, keep_first_generic);
+    comp = xmlXPathCompile(BAD_CAST xpath.ptr);
+    if (comp && !try_eval(comp)) {
+        xmlXPathFreeCompExpr(comp);
+        comp = NULL;
+    }
+    xmlSetStructuredErrorFunc(old_ctx, old);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+    if (!comp) {
+        if (!eb.set)
+            snprintf(err, err_size, "invalid XPath expression");
+        rc = RM_EPARSE;
+        goto done;
+    }
+    *out = rm_xcalloc(1, sizeof(**out));
+    (*out)->comp = comp;
+done:
+    rm_buf_release(&xpath);
+    return rc;
+}
+
+void rm_xsel_free(rm_xsel *s)
+{
+    if (!s)
+        return;
+    xmlXPathFreeCompExpr(s->comp);
+    free(s);
+}
+
+int rm_xquery_init(rm_xquery *q, xmlDocPtr doc, rm_arena *arena)
+{
+    q->doc = doc;
+    q->arena = arena;
+    rm_buf_init(&q->text, (size_t)16 << 20);
+    q->ctx = new_context(doc);
+    if (!q->ctx)
+        return -1;
+    /* Evaluation errors (a node-set expected, ...) mean "no value", not a message; the
+     * generic handler is this thread's, put back when the query is done. */
+    q->ctx->error = ignore_error;
+    q->old_generic = xmlGenericError;
+    q->old_generic_ctx = xmlGenericErrorContext;
+    xmlSetGenericErrorFunc(NULL, ignore_generic);
+    return 0;
+}
+
+void rm_xquery_release(rm_xquery *q)
+{
+    xmlXPathFreeContext(q->ctx);
+    q->ctx = NULL;
+    rm_buf_release(&q->text);
+    xmlSetGenericErrorFunc(q->old_generic_ctx, q->old_generic);
+}
+
+static xmlXPathObjectPtr eval(const rm_xsel *s, rm_xquery *q, xmlNodePtr node)
+{
+    q->ctx->node = node ? node : (xmlNodePtr)q->doc;
+    return xmlXPathCompiledEval(s->comp, q->ctx);
+}
+
+size_t rm_xsel_nodes(const rm_xsel *s, rm_xquery *q, xmlNodePtr node, xmlNodePtr *out,
+                     size_t max)
+{
+    xmlXPathObjectPtr r = eval(s, q, node);
+    size_t n = 0;
+
+    if (r && r->type == XPATH_NODESET && r->nodesetval)
+        for (int i = 0; i < r->nodesetval->nodeNr && n < max; i++)
+            if (r->nodesetval->nodeTab[i]->type == XML_ELEMENT_NODE)
+                out[n++] = r->nodesetval->nodeTab[i];
+    xmlXPathFreeObject(r);
+    return n;
+}
+
+static bool named(xmlNodePtr n, const char *const *names, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        if (!strcmp((const char *)n->name, names[i]))
+            return true;
+    return false;
+}
+
+static const char *const hidden[] = {"script", "style", "template", "noscript"};
+static const char *const blocks[] = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
+    "section", "article", "header", "footer", "blockquote", "pre", "dd", "dt", "dl", "form",
+    "hr", "address", "figure", "figcaption", "nav", "aside", "main", "title"};
+
+static void newline(rm_buf *b)
+{
+    if (b->len && b->ptr[b->len - 1] != '\n')
+        (void)rm_buf_addc(b, '\n');
+}
+
+/* Visible text of an element, as rm_html_text() gives it for Gumbo nodes. */
+static void element_text(xmlNodePtr root, rm_buf *b)
+{
+    xmlNodePtr n = root->children;
+
+    while (n && n != root && !b->err) {
+        bool block = n->type == XML_ELEMENT_NODE && named(n, blocks, RM_ARRAY_LEN(blocks));
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            (void)rm_buf_adds(b, (const char *)n->content);
+        if (block)
+            newline(b);
+        if (n->type == XML_ELEMENT_NODE && n->children &&
+            !named(n, hidden, RM_ARRAY_LEN(hidden))) {
+            n = n->children;
+            continue;
+        }
+        while (n != root && !n->next) {
+            n = n->parent;
+            if (n != root && n->type == XML_ELEMENT_NODE && named(n, blocks, RM_ARRAY_LEN(blocks)))
+                newline(b);
+        }
+        if (n != root)
+            n = n->next;
+    }
+}
+
+static const char *node_value(rm_xquery *q, xmlNodePtr n, rm_buf *b)
+{
+    xmlChar *c;
+    const char *s;
+
+    rm_buf_reset(b);
+    if (n->type == XML_ELEMENT_NODE) {
+        element_text(n, b);
+        return b->err ? NULL : rm_arena_strndup(q->arena, b->ptr, b->len);
+    }
+    /* The copy gives every attribute one text child: read it in place. */
+    if (n->type == XML_ATTRIBUTE_NODE && n->children && !n->children->next &&
+        n->children->type == XML_TEXT_NODE)
+        return rm_arena_strdup(q->arena, (const char *)n->children->content);
+    if (n->type == XML_TEXT_NODE)
+        return rm_arena_strdup(q->arena, n->content ? (const char *)n->content : "");
+    c = xmlNodeGetContent(n);
+    s = c ? rm_arena_strdup(q->arena, (const char *)c) : NULL;
+    xmlFree(c);
+    return s;
+}
+
+size_t rm_xsel_values(const rm_xsel *s, rm_xquery *q, xmlNodePtr node, const char **out,
+                      size_t max)
+{
+    xmlXPathObjectPtr r = eval(s, q, node);
+    size_t n = 0;
+
+    if (!r || !max) {
+        xmlXPathFreeObject(r);
+        return 0;
+    }
+    if (r->type == XPATH_NODESET) {
+        for (int i = 0; r->nodesetval && i < r->nodesetval->nodeNr && n < max; i++) {
+            const char *v = node_value(q, r->nodesetval->nodeTab[i], &q->text);
+            if (v)
+                out[n++] = v;
+        }
+    } else {
+        xmlChar *str = xmlXPathCastToString(r);
+        if (str && *str)
+            out[n++] = rm_arena_strdup(q->arena, (const char *)str);
+        xmlFree(str);
+    }
+    xmlXPathFreeObject(r);
+    return n;
+}
+
+const char *rm_xdoc_html(rm_xquery *q, xmlNodePtr node)
+{
+    xmlBufferPtr buf = xmlBufferCreate();
+    const char *s = NULL;
+
+    if (!buf)
+        return NULL;
+    if (htmlNodeDump(buf, q->doc, node) >= 0)
+        s = rm_arena_strdup(q->arena, (const char *)xmlBufferContent(buf));
+    xmlBufferFree(buf);
+    return s;
+}

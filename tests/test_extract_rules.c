@@ -1,0 +1,329 @@
+/* Site rule files: loading errors with file:line and field, the built-in examples, and rules
+ * applied to pages (CSS, XPath, regex, JSONPath, post-processing, structured data off). */
+#include "core/rm.h"
+
+#include "core/arena.h"
+#include "core/embed.h"
+#include "extractors/extract.h"
+#include "tests/helpers/testutil.h"
+
+static char *fixture_path(const char *rel)
+{
+    rm_buf b;
+    rm_buf_init(&b, RM_BUF_NOLIMIT);
+    (void)rm_buf_addf(&b, "%s/tests/fixtures/extract/%s", rm_test_root(), rel);
+    return rm_buf_detach(&b, NULL);
+}
+
+/* Loads one rule file and returns the diagnostics, with the directory part of file names
+ * dropped so the text does not depend on where the tree is. */
+static char *load_errors(const char *rel, rm_err want)
+{
+    char *path = fixture_path(rel), *text = NULL, *out;
+    const char *files[] = {path};
+    rm_extractor *ex = NULL;
+    rm_diag d;
+    size_t len = 0, dir = strrchr(path, '/') - path + 1;
+    FILE *f = open_memstream(&text, &len);
+    rm_buf b;
+
+    rm_diag_init(&d);
+    assert_int_equal(rm_extractor_new(files, 1, &d, &ex), want);
+    rm_diag_print(&d, f);
+    fclose(f);
+    rm_buf_init(&b, RM_BUF_NOLIMIT);
+    for (const char *p = text; *p;) {
+        if (!strncmp(p, path, dir))
+            p += dir;
+        (void)rm_buf_addc(&b, *p++);
+    }
+    out = rm_buf_detach(&b, NULL);
+    free(text);
+    free(path);
+    rm_diag_release(&d);
+    rm_extractor_free(ex);
+    return out;
+}
+
+static void rules_errors_name_file_line_field(void **state)
+{
+    char *got = load_errors("rules/many_errors.yaml", RM_ECONFIG);
+    (void)state;
+    assert_string_equal(got,
+        "many_errors.yaml:3: colour: unknown key (expected one of: site, match, lang, platform, pages)\n"
+        "many_errors.yaml:2: match: bad regex at offset 21: missing closing parenthesis\n"
+        "many_errors.yaml:7: pages.p.structured: expected true or false, got 'maybe'\n"
+        "many_errors.yaml:9: pages.p.product.name: bad CSS selector: expected ']' at the end\n"
+        "many_errors.yaml:10: pages.p.product.price.xpath: bad XPath selector: Invalid expression\n"
+        "many_errors.yaml:10: pages.p.product.price.norm: normaliser date does not fit field price\n"
+        "many_errors.yaml:11: pages.p.product.colour: unknown product field 'colour' (fields: url, "
+        "schema_type, name, sku, brand, category, price, currency, rating, rating_count, "
+        "review_count)\n"
+        "many_errors.yaml:12: pages.p.product.rating: give one selector, not both css and xpath\n"
+        "many_errors.yaml:14: pages.p.reviews: repeated records need 'each' (one record per "
+        "match) and 'fields'\n"
+        "many_errors.yaml:17: pages.p.links[0].rel: unknown rel 'sideways' (next, product, "
+        "review, profile, other)\n"
+        "many_errors.yaml:18: pages.p.links[1].jsonpath: bad JSONPath: position 5: expected "
+        "'*', a quoted name or an index\n"
+        "many_errors.yaml:18: pages.p.links[1].scale: expected a number, got 'many'\n"
+        "many_errors.yaml:19: pages.p.links[2].replace: expected [pattern, replacement]\n");
+    free(got);
+}
+
+static void rules_yaml_and_structure_errors(void **state)
+{
+    char *got;
+    (void)state;
+    got = load_errors("rules/yaml_syntax.yaml", RM_ECONFIG);
+    assert_string_equal(got, "yaml_syntax.yaml:3: YAML: did not find expected ',' or ']' "
+                             "while parsing a flow sequence\n");
+    free(got);
+    got = load_errors("rules/missing_keys.yaml", RM_ECONFIG);
+    assert_string_equal(got, "missing_keys.yaml:1: match: missing: a regex the site's URLs match\n"
+                             "missing_keys.yaml:1: pages: missing: the list of page types\n");
+    free(got);
+    got = load_errors("rules/unknown_option.yaml", RM_ECONFIG);
+    assert_string_equal(got, "unknown_option.yaml:4: pages[0]: a page needs a type (its name)\n"
+                             "unknown_option.yaml:5: pages[0].product.name.bogus: unknown key "
+                             "(expected one of: css, xpath, jsonpath, regex, value, all, join, "
+                             "match, replace, trim, norm, scale, worst, default, required, page, "
+                             "rel)\n");
+    free(got);
+    got = load_errors("rules/no_such_file.yaml", RM_ECONFIG);
+    assert_string_equal(got, "no_such_file.yaml: cannot read rule file: No such file or directory\n");
+    free(got);
+}
+
+/* Every rule file shipped in configs/sites loads, and names itself. */
+static void rules_builtin_files_load(void **state)
+{
+    size_t n = 0;
+    (void)state;
+    for (const rm_embed_file *e = rm_embed_files; e->name; e++) {
+        const char *name;
+        rm_extractor *ex = NULL;
+        rm_diag d;
+        char type[128];
+        if (strncmp(e->name, "sites/", 6))
+            continue;
+        name = e->name + 6;
+        rm_diag_init(&d);
+        if (rm_extractor_new(&name, 1, &d, &ex) != RM_OK) {
+            rm_diag_print(&d, stderr);
+            fail_msg("built-in %s does not load", e->name);
+        }
+        assert_int_equal(rm_extractor_page_type(ex, "https://elsewhere.example/", type, 128), -1);
+        rm_extractor_free(ex);
+        rm_diag_release(&d);
+        n++;
+    }
+    assert_true(n >= 3);
+}
+
+static char *extract_with(const char *rules, const char *url, const char *fixture)
+{
+    const char *files[] = {rules};
+    rm_extractor *ex = NULL;
+    rm_diag d;
+    rm_arena *scratch = rm_arena_new(1 << 16), *out = rm_arena_new(1 << 16);
+    rm_recs recs;
+    size_t len;
+    char *body = rm_test_read_fixture(fixture, &len);
+    rm_page page = {url, NULL, body, len, 1710000000};
+    rm_buf b;
+
+    rm_diag_init(&d);
+    assert_int_equal(rm_extractor_new(files, rules ? 1 : 0, &d, &ex), RM_OK);
+    rm_recs_init(&recs, out);
+    assert_int_equal(rm_extract(ex, &page, scratch, &recs), RM_OK);
+    rm_buf_init(&b, RM_BUF_NOLIMIT);
+    for (size_t i = 0; i < recs.n; i++) {
+        json_t *j = rm_rec_to_json(&recs.v[i]);
+        char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+        (void)rm_buf_addf(&b, "%s\n", s);
+        free(s);
+        json_decref(j);
+    }
+    free(body);
+    rm_recs_release(&recs);
+    rm_arena_free(scratch);
+    rm_arena_free(out);
+    rm_extractor_free(ex);
+    rm_diag_release(&d);
+    return rm_buf_detach(&b, NULL);
+}
+
+/* The lines of out that start with prefix, with one field removed (fields a source cannot
+ * know, such as the schema type only structured data names). */
+static char *lines_of(const char *out, const char *prefix, const char *drop)
+{
+    rm_buf b;
+    rm_buf_init(&b, RM_BUF_NOLIMIT);
+    for (const char *line = out; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = (size_t)(end - line);
+        if (!strncmp(line, prefix, strlen(prefix))) {
+            const char *cut = drop ? strstr(line, drop) : NULL;
+            if (cut && cut < end) {
+                const char *after = strchr(cut, ',') + 1;
+                (void)rm_buf_add(&b, line, (size_t)(cut - line));
+                (void)rm_buf_add(&b, after, (size_t)(end - after));
+            } else {
+                (void)rm_buf_add(&b, line, len);
+            }
+            (void)rm_buf_addc(&b, '\n');
+        }
+        line = end + 1;
+    }
+    return rm_buf_detach(&b, NULL);
+}
+
+/* CSS rules on the visible HTML alone find what JSON-LD says on the full page. */
+static void rules_css_match_structured_data(void **state)
+{
+    const char *url = "http://127.0.0.1:8080/product/42";
+    char *by_rules = extract_with("market-fixture", url, "extract/market/product_plain.html");
+    char *by_ld = extract_with(NULL, url, "extract/market/product.html");
+    char *rp, *lp, *rr, *lr;
+    (void)state;
+    rp = lines_of(by_rules, "{\"type\":\"product\"", NULL);
+    /* sku and category are in JSON-LD only; the rest must agree. */
+    lp = lines_of(by_ld, "{\"type\":\"product\"", "\"schema_type\"");
+    assert_non_null(strstr(rp, "\"name\":\"Электрочайник Vitek VT-7009\",\"brand\":\"Vitek\","
+                                "\"price\":2490.0,\"currency\":\"RUB\",\"rating\":4.4,"
+                                "\"rating_count\":12,\"review_count\":7}"));
+    assert_non_null(strstr(lp, "\"price\":2490.0,\"currency\":\"RUB\",\"rating\":4.4,"
+                                "\"rating_count\":12,\"review_count\":7}"));
+    rr = lines_of(by_rules, "{\"type\":\"review\"", "\"id\"");
+    lr = lines_of(by_ld, "{\"type\":\"review\"", "\"id\"");
+    assert_string_equal(rr, lr);
+    /* Rule pages emit the links their rules choose, and the links records name. */
+    assert_non_null(strstr(by_rules, "{\"type\":\"link\",\"url\":\"http://127.0.0.1:8080/product/42/"
+                                     "reviews?page=1\",\"rel\":\"review\"}"));
+    assert_null(strstr(by_rules, "/about"));
+    assert_non_null(strstr(by_ld, "/about"));
+    free(rp), free(lp), free(rr), free(lr), free(by_rules), free(by_ld);
+}
+
+static void rules_structured_off_and_postprocessing(void **state)
+{
+    char *rules = fixture_path("rules/structured_off.yaml");
+    char *out = extract_with(rules, "https://shop.example/p/3", "extract/rules/structured_off.html");
+    (void)state;
+    /* No JSON-LD product; the rule's default name, constant currency, regex price, XPath
+     * string; the review without an author is dropped; raw keeps inner spaces. */
+    assert_string_equal(out,
+        "{\"type\":\"product\",\"url\":\"https://shop.example/p/3\",\"name\":\"no name\","
+        "\"sku\":\"SKU-9\",\"price\":12.5,\"currency\":\"EUR\"}\n"
+        "{\"type\":\"review\",\"url\":\"https://shop.example/p/3\",\"product\":"
+        "\"https://shop.example/p/3\",\"author\":\"Ann\",\"rating\":4.0,\"title\":\"  spaced  \","
+        "\"body\":\"one / two\"}\n");
+    free(out);
+    free(rules);
+}
+
+static void rules_json_api(void **state)
+{
+    char *out = extract_with("json-review-api",
+                             "https://api.reviews.example/api/v2/products/88231/reviews?page=1",
+                             "extract/sites/api_reviews.json");
+    (void)state;
+    assert_non_null(strstr(out,
+        "{\"type\":\"product\",\"url\":\"https://api.reviews.example/p/88231-clean-x-300\","
+        "\"name\":\"Robot vacuum Clean-X 300\",\"sku\":\"88231\",\"brand\":\"CleanCo\","
+        "\"category\":\"Home > Cleaning > Robot vacuums\",\"price\":24990.0,\"currency\":\"RUB\","
+        "\"rating\":4.35,\"rating_count\":1843,\"review_count\":512}\n"));
+    assert_non_null(strstr(out, "\"id\":\"r-5501\",\"author\":\"Марина\",\"author_url\":"
+                                "\"https://api.reviews.example/users/marina-k\",\"rating\":5.0,"
+                                "\"date\":\"2024-04-02\",\"title\":\"Убирает сам\",\"body\":"
+                                "\"Пол чистый каждый день.\\nШерсть кота собирает хорошо.\"}"));
+    assert_non_null(strstr(out, "\"id\":\"r-5503\",\"author\":\"anonymous\""));
+    assert_non_null(strstr(out, "\"body\":\"Battery died after two weeks — support was slow.\""));
+    assert_non_null(strstr(out, "{\"type\":\"link\",\"url\":\"https://api.reviews.example/api/v2/"
+                                "products/88231/reviews?page=2\",\"rel\":\"next\"}"));
+    free(out);
+}
+
+static void rules_plain_html_site(void **state)
+{
+    char *out = extract_with("plain-reviews", "https://otzyvy.example/item/5521/reviews?p=1",
+                             "extract/sites/plain_list.html");
+    (void)state;
+    assert_string_equal(out,
+        "{\"type\":\"product\",\"url\":\"https://otzyvy.example/item/5521\",\"name\":\"Стиральная "
+        "машина Indezit WMX-60\",\"rating\":3.7,\"review_count\":214}\n"
+        "{\"type\":\"review\",\"url\":\"https://otzyvy.example/item/5521/reviews?p=1\",\"product\":"
+        "\"https://otzyvy.example/item/5521\",\"id\":\"77001\",\"author\":\"Котова Е.\","
+        "\"author_url\":\"https://otzyvy.example/user/kotova\",\"rating\":4.0,\"date\":"
+        "\"2024-02-14\",\"title\":\"Стирает хорошо, но шумная\",\"body\":\"Отжим на 1000 "
+        "оборотов громкий.\\nРежимов много, бельё чистое.\\nПлюсы: цена, режимы\\nМинусы: шум\"}\n"
+        "{\"type\":\"review\",\"url\":\"https://otzyvy.example/item/5521/reviews?p=1\",\"product\":"
+        "\"https://otzyvy.example/item/5521\",\"id\":\"77002\",\"author\":\"Гость\",\"rating\":1.0,"
+        "\"date\":\"2024-01-03\",\"title\":\"Течёт\",\"body\":\"Через полгода потекла манжета "
+        "люка.\"}\n"
+        "{\"type\":\"link\",\"url\":\"https://otzyvy.example/item/5521\",\"rel\":\"product\"}\n"
+        "{\"type\":\"link\",\"url\":\"https://otzyvy.example/user/kotova\",\"rel\":\"profile\"}\n"
+        "{\"type\":\"link\",\"url\":\"https://otzyvy.example/item/5521/reviews?p=2\",\"rel\":\"next\"}\n");
+    free(out);
+}
+
+static void rules_pick_page_types(void **state)
+{
+    const char *files[] = {"plain-reviews", "market-fixture"};
+    rm_extractor *ex = NULL;
+    rm_diag d;
+    char t[64];
+    (void)state;
+    rm_diag_init(&d);
+    assert_int_equal(rm_extractor_new(files, 2, &d, &ex), RM_OK);
+    assert_int_equal(rm_extractor_page_type(ex, "http://localhost:8080/product/42/reviews?page=2",
+                                            t, sizeof(t)), 0);
+    assert_string_equal(t, "market-fixture/reviews");
+    assert_int_equal(rm_extractor_page_type(ex, "http://127.0.0.1/product/42", t, sizeof(t)), 0);
+    assert_string_equal(t, "market-fixture/product");
+    assert_int_equal(rm_extractor_page_type(ex, "https://otzyvy.example/item/1/reviews", t,
+                                            sizeof(t)), 0);
+    assert_string_equal(t, "plain-reviews/review-list");
+    assert_int_equal(rm_extractor_page_type(ex, "http://127.0.0.1/cart", t, sizeof(t)), -1);
+    rm_extractor_free(ex);
+    rm_diag_release(&d);
+}
+
+/* The command the analysts use: same records as rm_extract(), exit codes by the contract. */
+static void rules_revmine_extract_command(void **state)
+{
+    char bin[FIXTURE_PATH_MAX], *page = fixture_path("sites/plain_list.html");
+    char *bad = fixture_path("rules/missing_keys.yaml"), *out = NULL, *err = NULL;
+    char *ok_argv[] = {bin, "extract", "--rules", "plain-reviews", "--url",
+                       "https://otzyvy.example/item/5521/reviews?p=1", page, NULL};
+    char *bad_argv[] = {bin, "extract", "--rules", bad, page, NULL};
+    char *want = extract_with("plain-reviews", "https://otzyvy.example/item/5521/reviews?p=1",
+                              "extract/sites/plain_list.html");
+    (void)state;
+    snprintf(bin, sizeof(bin), "%s/revmine", rm_test_bin_dir());
+    assert_int_equal(rm_test_run(ok_argv, NULL, &out, &err, 10000), 0);
+    assert_string_equal(out, want);
+    assert_non_null(strstr(err, "plain-reviews/review-list"));
+    free(out), free(err);
+    assert_int_equal(rm_test_run(bad_argv, NULL, &out, &err, 10000), 2);
+    assert_string_equal(out, "");
+    assert_non_null(strstr(err, "missing_keys.yaml:1: match: missing: a regex the site's URLs match"));
+    free(out), free(err), free(want), free(page), free(bad);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(rules_errors_name_file_line_field),
+        cmocka_unit_test(rules_yaml_and_structure_errors),
+        cmocka_unit_test(rules_builtin_files_load),
+        cmocka_unit_test(rules_css_match_structured_data),
+        cmocka_unit_test(rules_structured_off_and_postprocessing),
+        cmocka_unit_test(rules_json_api),
+        cmocka_unit_test(rules_plain_html_site),
+        cmocka_unit_test(rules_pick_page_types),
+        cmocka_unit_test(rules_revmine_extract_command),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
