@@ -1,5 +1,7 @@
 #include "core/rm.h"
 #include "crawler/config.h"
+#include "crawler/cron.h"
+#include "crawler/tz.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -8,7 +10,9 @@
 
 /* ---- the field table ---------------------------------------------------------------------- */
 
-typedef enum ftype { T_STR, T_STRLIST, T_PATTERNS, T_PRIORITIES, T_INT, T_MS, T_BYTES, T_BOOL } ftype;
+typedef enum ftype {
+    T_STR, T_STRLIST, T_PATTERNS, T_PRIORITIES, T_INT, T_MS, T_BYTES, T_BOOL, T_CRON, T_TZ
+} ftype;
 
 typedef struct field {
     const char *key;   /* dotted path inside a job mapping */
@@ -77,11 +81,11 @@ static const field job_fields[] = {
     F("workers", T_INT, workers, 0, 256, "0", "Parse/extract/score threads; 0 means one per core."),
     F("store.cache_pages", T_BOOL, cache_pages, 0, 1, "false",
       "Keep compressed page bodies so rules can be re-run without re-crawling."),
-    F("schedule.cron", T_STR, schedule_cron, 1, 256, NULL,
+    F("schedule.cron", T_CRON, schedule_cron, 1, 256, NULL,
       "Cron expression (5 fields, or @hourly/@daily/@weekly...) for `revmine daemon`."),
     F("schedule.every", T_MS, schedule_every_ms, 0, 365 * DAY_MS, "0",
       "Interval schedule instead of cron (e.g. `6h`); 0 means none."),
-    F("schedule.timezone", T_STR, timezone, 1, 64, "UTC", "IANA time zone of the cron expression."),
+    F("schedule.timezone", T_TZ, timezone, 1, 64, "UTC", "IANA time zone of the cron expression."),
     F("schedule.jitter", T_MS, jitter_ms, 0, DAY_MS, "0",
       "Random delay up to this long added to each scheduled start (same per job)."),
 };
@@ -97,6 +101,8 @@ static const char *type_name(ftype t)
     case T_MS: return "duration";
     case T_BYTES: return "size";
     case T_BOOL: return "boolean";
+    case T_CRON: return "cron";
+    case T_TZ: return "time zone";
     }
     return "?";
 }
@@ -446,6 +452,27 @@ static void set_priorities(parse *p, yaml_node_t *n, const field *f, rm_job *job
     free(items);
 }
 
+/* Schedules are checked where they are written, so the error names their line. */
+static bool valid_schedule(parse *p, yaml_node_t *n, const field *f, const char *s)
+{
+    char why[256];
+    rm_cron cron;
+    rm_tz *tz = NULL;
+
+    if (f->type == T_CRON && rm_cron_parse(s, &cron, why, sizeof(why)) != RM_OK) {
+        err_at(p, n, f->key, "%s", why);
+        return false;
+    }
+    if (f->type == T_TZ) {
+        if (rm_tz_load(s, &tz) != RM_OK) {
+            err_at(p, n, f->key, "unknown time zone \"%s\"", s);
+            return false;
+        }
+        rm_tz_free(tz);
+    }
+    return true;
+}
+
 static void set_scalar(parse *p, yaml_node_t *n, const field *f, const char *s, void *dst)
 {
     int64_t v = 0;
@@ -453,6 +480,11 @@ static void set_scalar(parse *p, yaml_node_t *n, const field *f, const char *s, 
     int bad;
 
     switch (f->type) {
+    case T_CRON:
+    case T_TZ:
+        if (!valid_schedule(p, n, f, s))
+            return;
+        __attribute__((fallthrough)); /* stored as a string */
     case T_STR:
         if ((int64_t)strlen(s) < f->min || (int64_t)strlen(s) > f->max) {
             err_at(p, n, f->key, "expected %lld to %lld characters", (long long)f->min,

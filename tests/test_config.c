@@ -95,6 +95,8 @@ static void config_errors_name_file_line_field(void **state)
                                  "politeness.obey_robots?)"));
     assert_non_null(strstr(text, "name: job \"shop\" is defined twice (first at line 3)"));
     assert_non_null(strstr(text, "\"ftp://shop.example/\" is not an http or https URL"));
+    assert_non_null(strstr(text, "bad_fields.yaml:16: schedule.cron: hour"));
+    assert_non_null(strstr(text, "bad_fields.yaml:17: schedule.timezone: unknown time zone"));
     free(text);
     rm_diag_release(&d);
 }
