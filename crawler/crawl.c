@@ -293,8 +293,8 @@ static void transport_failure(engine *e, task *t, rm_fetch_res *res)
     if (res->addr_refused) {
         atomic_fetch_add(&c->addr_refused, 1);
         rm_crawl_submit_outcome(e, t, RM_OUT_SKIPPED, 0,
-                                "address not allowed (loopback, private or link-local; "
-                                "set network.allow_private to crawl it)", 0, NULL);
+                                "address not allowed (loopback, private or link-local; set "
+                                "network.allow_private to crawl it)", 0, NULL);
     } else if (res->too_big) {
         fail(e, t, (int)res->status, "body larger than limits.max_body", &c->err_too_big);
     } else if (res->curl_code == CURLE_TOO_MANY_REDIRECTS) {

@@ -198,19 +198,34 @@ static void save_robots_done(void *ctx, rm_err err)
 /* Sitemap URLs named in a seed host's robots.txt join the frontier as sitemaps. */
 static void seed_sitemaps(engine *e, host *h);
 
+#define REFUSED_MSG "address not allowed (loopback, private or link-local; set " \
+                    "network.allow_private to crawl it)"
+
+/* Fails (or, for a refused address, skips) every lease waiting for a host given up on. */
+static void give_up_host(engine *e, host *h)
+{
+    task *t;
+    while ((t = dequeue(e, h)) != NULL) {
+        if (h->refused) {
+            atomic_fetch_add(&e->c.addr_refused, 1);
+            rm_crawl_submit_outcome(e, t, RM_OUT_SKIPPED, 0, REFUSED_MSG, 0, NULL);
+        } else {
+            rm_crawl_submit_outcome(e, t, RM_OUT_FAILED, 0, "robots.txt unreachable", 0, NULL);
+        }
+    }
+}
+
 static void robots_failed(engine *e, host *h, const char *why)
 {
     int64_t wait;
 
     h->robots_failures++;
     if (h->robots_failures > e->job->retries) {
-        task *t;
         /* RFC 9309 §2.3.1.4: unreachable robots.txt means disallow all; this run gives the
          * host up and its URLs fail with the reason (a later run tries again). */
         rm_log_warn("%s: robots.txt unreachable (%s); skipping the host this run", h->key, why);
         h->robots = ROBOTS_FAILED;
-        while ((t = dequeue(e, h)) != NULL)
-            rm_crawl_submit_outcome(e, t, RM_OUT_FAILED, 0, "robots.txt unreachable", 0, NULL);
+        give_up_host(e, h);
         return;
     }
     wait = e->job->backoff_ms << (h->robots_failures - 1);
@@ -225,6 +240,14 @@ void rm_crawl_robots_done(engine *e, task *t, rm_fetch_res *res)
     robots_save *save;
 
     h->inflight--;
+    if (res->addr_refused) {
+        /* The policy will refuse every URL of this host, not just robots.txt. */
+        rm_log_warn("%s: %s", h->key, REFUSED_MSG);
+        h->refused = true;
+        h->robots = ROBOTS_FAILED;
+        give_up_host(e, h);
+        goto done;
+    }
     if (res->curl_code != 0 ||
         rm_robots_policy_for_status((int)res->status) == RM_ROBOTS_DISALLOW_ALL) {
         robots_failed(e, h, res->curl_code ? res->error : "server error");
@@ -352,9 +375,7 @@ static int64_t dispatch_host(engine *e, host *h, int64_t now)
     if (h->robots == ROBOTS_WAIT)
         return h->robots_retry_ms;
     if (h->robots == ROBOTS_FAILED) {
-        task *t;
-        while ((t = dequeue(e, h)) != NULL)
-            rm_crawl_submit_outcome(e, t, RM_OUT_FAILED, 0, "robots.txt unreachable", 0, NULL);
+        give_up_host(e, h);
         return -1;
     }
     if (h->robots != ROBOTS_READY)

@@ -43,6 +43,7 @@ typedef struct host {
     int robots_failures;
     int64_t robots_retry_ms;
     bool seed_host;          /* its robots.txt sitemaps seed the crawl */
+    bool refused;            /* the address policy refused the host: its URLs are skipped */
     task **q;                /* leases waiting for this host (ring) */
     size_t q_head, q_len, q_cap;
     bool active;             /* in the engine's active list */

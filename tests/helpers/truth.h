@@ -10,7 +10,6 @@
 typedef struct rm_truth_report {
     size_t products, reviews, profiles;          /* rows in the database */
     size_t want_products, want_reviews, want_profiles;
-    size_t unscored;                             /* reviews without a sentiment row */
     size_t mismatches;
     char *first;                                 /* the first few mismatches, one per line */
 } rm_truth_report;
