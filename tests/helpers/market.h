@@ -10,8 +10,8 @@
 
 typedef struct rm_market {
     rm_child child;
-    char market[128]; /* http://127.0.0.1:PORT */
-    char social[128];
+    char market[256]; /* http://127.0.0.1:PORT */
+    char social[256];
     char *truth_path;
     json_t *truth;    /* the ground truth the server dumped */
 } rm_market;

@@ -1,4 +1,5 @@
 #include "core/rm.h"
+#include "tests/helpers/testutil.h"
 #include "tests/helpers/truth.h"
 
 #include <math.h>
