@@ -303,9 +303,10 @@ static fval field_values(app *a, const rm_rule_field *f, where w)
 /* --- values into records --- */
 
 typedef struct filling {
-    char *base;          /* the rm_product / rm_review / rm_profile being filled */
-    rm_x_prof *prof;     /* for list fields */
-    char price_cur[4];   /* a currency written in the price text */
+    char *base;            /* the rm_product / rm_review / rm_profile being filled */
+    rm_x_prof *prof;       /* for list fields */
+    const char *cur_field; /* the record's currency field as selected: the price's hint */
+    const char *price_cur; /* static code of the price: written in it, else the hint's */
 } filling;
 
 #define AT(fl, off, type) ((type *)(void *)((fl)->base + (off)))
@@ -340,7 +341,7 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
     size_t off = f->def->off;
     double d;
     int64_t n;
-    char cur[4], date[11];
+    const char *cur;
 
     switch (f->def->kind) {
     case RM_F_TEXT:
@@ -357,14 +358,14 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
                                                             : ref_value(a, f, s);
         break;
     case RM_F_PRICE:
-        if (rm_values_price(s, &d, cur)) {
+        if (rm_values_price(s, fl->cur_field, &d, &cur)) {
             *AT(fl, off, double) = d;
-            memcpy(fl->price_cur, cur, sizeof(cur));
+            fl->price_cur = cur;
         }
         break;
     case RM_F_CURRENCY:
-        if (rm_values_currency(s, cur))
-            *AT(fl, off, const char *) = rm_arena_strdup(a->x->out->arena, cur);
+        if (rm_values_currency(s, &cur))
+            *AT(fl, off, const char *) = cur;
         break;
     case RM_F_RATING:
         if (rm_values_rating(s, f->scale, f->worst, &d))
@@ -378,10 +379,7 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
             *AT(fl, off, int64_t) = n;
         break;
     case RM_F_YEAR:
-        n = rm_values_date(s, a->x->page->fetched_at, a->x->lang, date) ? strtol(date, NULL, 10)
-            : rm_values_int(s, &n)                                      ? n
-                                                                        : 0;
-        *AT(fl, off, int) = n > 1850 && n < 2200 ? (int)n : 0;
+        *AT(fl, off, int) = rm_extract_year(a->x, s);
         break;
     case RM_F_TEXTS:
     case RM_F_URLS:
@@ -448,8 +446,8 @@ static void end_record(app *a, const rm_rule_record *rec, bool single, filling *
             rm_extract_link(x, xp->p.url, RM_REL_PRODUCT);
         else
             xp->p.url = x->url;
-        if (!xp->p.currency && fl->price_cur[0])
-            xp->p.currency = rm_arena_strdup(x->out->arena, fl->price_cur);
+        if (!xp->p.currency)
+            xp->p.currency = fl->price_cur;
     } else if (rec->type == RM_REC_REVIEW) {
         rm_x_rev *xr = &x->revs[x->n_revs - 1];
         if (xr->r.product)
@@ -474,6 +472,9 @@ static void one_record(app *a, const rm_rule_record *rec, where w, bool single)
     }
     if (!start_record(a, rec, single, &fl))
         return;
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (rec->fields[i].def->kind == RM_F_CURRENCY && vals[i].n)
+            fl.cur_field = vals[i].v[0];
     for (size_t i = 0; i < rec->n_fields; i++)
         set_field(a, &fl, &rec->fields[i], &vals[i]);
     end_record(a, rec, single, &fl);
