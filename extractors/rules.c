@@ -182,6 +182,16 @@ static void regex_values(app *a, const pcre2_code *re, const char *s, size_t len
     pcre2_match_data_free(md);
 }
 
+/* JSON nested deeper than the JSONPath walk goes (RM_ETOOBIG) gives no values rather than
+ * the ones found before the walk stopped. */
+static void jsonpath_values(const rm_jsonpath *jp, json_t *root, values *vs)
+{
+    size_t before = vs->n;
+
+    if (rm_jsonpath_eval(jp, root, json_value, vs) != RM_OK)
+        vs->n = before;
+}
+
 static void select_values(app *a, const rm_rule_sel *sel, where w, values *vs)
 {
     const char *s;
@@ -194,7 +204,7 @@ static void select_values(app *a, const rm_rule_sel *sel, where w, values *vs)
         break;
     case RM_SEL_JSONPATH:
         if (a->json)
-            rm_jsonsel_eval(sel->j, w.json ? w.json : a->json, json_value, vs);
+            jsonpath_values(sel->j, w.json ? w.json : a->json, vs);
         break;
     case RM_SEL_REGEX:
         s = w.node && a->have_q ? rm_xdoc_html(&a->q, w.node)
@@ -500,7 +510,8 @@ static void run_record(app *a, const rm_rule_record *rec)
     } else if (rec->each.kind == RM_SEL_JSONPATH && a->json) {
         items it = {rm_arena_alloc(a->x->scratch, RM_RULES_MAX_EACH * sizeof(json_t *)), 0,
                     RM_RULES_MAX_EACH};
-        rm_jsonsel_eval(rec->each.j, a->json, json_each, &it);
+        if (rm_jsonpath_eval(rec->each.j, a->json, json_each, &it) != RM_OK)
+            it.n = 0; /* as for field values: nothing rather than part */
         for (size_t i = 0; i < it.n; i++)
             one_record(a, rec, (where){NULL, it.v[i]}, false);
     } else if (a->have_q && rec->each.x) {

@@ -64,8 +64,8 @@ static void rules_errors_name_file_line_field(void **state)
         "match) and 'fields'\n"
         "many_errors.yaml:17: pages.p.links[0].rel: unknown rel 'sideways' (next, product, "
         "review, profile, other)\n"
-        "many_errors.yaml:18: pages.p.links[1].jsonpath: bad JSONPath: position 5: expected "
-        "'*', a quoted name or an index\n"
+        "many_errors.yaml:18: pages.p.links[1].jsonpath: bad JSONPath: position 3: '[' is "
+        "never closed\n"
         "many_errors.yaml:18: pages.p.links[1].scale: expected a number, got 'many'\n"
         "many_errors.yaml:19: pages.p.links[2].replace: expected [pattern, replacement]\n");
     free(got);
