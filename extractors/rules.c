@@ -469,15 +469,30 @@ static void end_record(app *a, const rm_rule_record *rec, bool single, filling *
     }
 }
 
-static void one_record(app *a, const rm_rule_record *rec, where w, bool single)
+/* Fields that read the whole page (page: true) have the same values for every repeated
+ * record: selecting them once keeps a page of N records linear, not N page scans. */
+static const fval *page_values(app *a, const rm_rule_record *rec)
+{
+    fval *pv = rm_arena_calloc(a->x->scratch, rec->n_fields + 1, sizeof(*pv));
+
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (rec->fields[i].whole_page)
+            pv[i] = field_values(a, &rec->fields[i], (where){NULL, NULL});
+    return pv;
+}
+
+/* pv: page_values() of a repeated record, or NULL for the page's single record. */
+static void one_record(app *a, const rm_rule_record *rec, where w, const fval *pv)
 {
     fval *vals = rm_arena_alloc(a->x->scratch, (rec->n_fields + 1) * sizeof(*vals));
+    bool single = pv == NULL;
     filling fl;
 
     for (size_t i = 0; i < rec->n_fields; i++) {
-        vals[i] = field_values(a, &rec->fields[i],
-                               rec->fields[i].whole_page ? (where){NULL, NULL} : w);
-        if (!vals[i].n && rec->fields[i].required)
+        const rm_rule_field *f = &rec->fields[i];
+        vals[i] = f->whole_page && pv ? pv[i]
+                  : field_values(a, f, f->whole_page ? (where){NULL, NULL} : w);
+        if (!vals[i].n && f->required)
             return;
     }
     if (!start_record(a, rec, single, &fl))
@@ -506,19 +521,22 @@ static bool json_each(json_t *v, void *ctx)
 static void run_record(app *a, const rm_rule_record *rec)
 {
     if (rec->each.kind == RM_SEL_NONE) {
-        one_record(a, rec, (where){NULL, NULL}, true);
+        one_record(a, rec, (where){NULL, NULL}, NULL);
     } else if (rec->each.kind == RM_SEL_JSONPATH && a->json) {
         items it = {rm_arena_alloc(a->x->scratch, RM_RULES_MAX_EACH * sizeof(json_t *)), 0,
                     RM_RULES_MAX_EACH};
+        const fval *pv;
         if (rm_jsonpath_eval(rec->each.j, a->json, json_each, &it) != RM_OK)
             it.n = 0; /* as for field values: nothing rather than part */
+        pv = page_values(a, rec);
         for (size_t i = 0; i < it.n; i++)
-            one_record(a, rec, (where){NULL, it.v[i]}, false);
+            one_record(a, rec, (where){NULL, it.v[i]}, pv);
     } else if (a->have_q && rec->each.x) {
         xmlNodePtr *nodes = rm_arena_alloc(a->x->scratch, RM_RULES_MAX_EACH * sizeof(*nodes));
         size_t n = rm_xsel_nodes(rec->each.x, &a->q, NULL, nodes, RM_RULES_MAX_EACH);
+        const fval *pv = page_values(a, rec);
         for (size_t i = 0; i < n; i++)
-            one_record(a, rec, (where){nodes[i], NULL}, false);
+            one_record(a, rec, (where){nodes[i], NULL}, pv);
     }
 }
 
