@@ -526,6 +526,19 @@ static void card_lists(rm_x_page *x, rm_x_prof *pr, json_t *card)
     }
 }
 
+/* p-followers, p-following and dt-joined are no h-card properties, but profile pages that
+ * extend h-card write them so, as Mastodon's and ActivityPub's names for the same counts. */
+static void card_counts(rm_x_page *x, rm_profile *p, json_t *card)
+{
+    int64_t n;
+
+    if (rm_values_int(pstr(card, "followers"), &n))
+        p->followers = n;
+    if (rm_values_int(pstr(card, "following"), &n))
+        p->following = n;
+    p->joined = rm_extract_date(x, pstr(card, "joined"));
+}
+
 static void map_card(rm_x_page *x, json_t *card)
 {
     rm_x_prof *pr = rm_extract_profile(x, RM_X_MF2);
@@ -547,6 +560,7 @@ static void map_card(rm_x_page *x, json_t *card)
         p->gender = rm_extract_gender(x, pstr(card, "sex"));
     p->birth_year = rm_extract_year(x, pstr(card, "bday"));
     p->bio = rm_extract_text(x, pstr(card, "note"), RM_VALUES_BREAKS);
+    card_counts(x, p, card);
     card_lists(x, pr, card);
 }
 
