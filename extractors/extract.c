@@ -251,12 +251,42 @@ const char *rm_extract_gender(rm_x_page *x, const char *s)
     return g;
 }
 
+/* How a rule file's lang reads "03/04/2024": month first in the US, day first in every other
+ * language a rule file names; without one, the normaliser picks the reading that is not in
+ * the future. */
+static rm_date_order date_order(const char *lang)
+{
+    size_t n = lang ? strlen(lang) : 0;
+    bool region = n > 3 && (lang[n - 3] == '-' || lang[n - 3] == '_');
+
+    if (region && !strcasecmp(lang + n - 2, "us"))
+        return RM_DATE_MDY;
+    /* Plain "en" may be either side of the Atlantic. */
+    if (!n || (!region && !strcasecmp(lang, "en")))
+        return RM_DATE_AUTO;
+    return RM_DATE_DMY;
+}
+
 const char *rm_extract_date(rm_x_page *x, const char *s)
 {
-    char d[11];
-    if (!s || !rm_values_date(s, x->page->fetched_at, x->lang, d))
+    rm_date_opts o = {.now = x->page->fetched_at, .order = date_order(x->lang)};
+    char d[RM_DATE_ISO_SIZE];
+
+    if (!rm_values_date(s, &o, d))
         return NULL;
     return rm_arena_strdup(x->out->arena, d);
+}
+
+int rm_extract_year(rm_x_page *x, const char *s)
+{
+    const char *d = rm_extract_date(x, s);
+    int64_t y = 0;
+
+    if (d)
+        y = strtol(d, NULL, 10);
+    else if (!rm_values_int(s, &y))
+        return 0;
+    return y > 1850 && y < 2200 ? (int)y : 0;
 }
 
 /* --- the walk --- */

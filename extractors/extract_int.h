@@ -82,7 +82,7 @@ typedef struct rm_x_page {
     CURLU *base;            /* <base href> or the page URL: resolves relative references */
     const char *url;        /* page URL without fragment (out->arena) */
     const char *platform;   /* og:site_name, else host[:port] */
-    const char *lang;       /* language hint for dates, from the rule file; may be NULL */
+    const char *lang;       /* the rule file's lang (order of slashed dates); may be NULL */
     bool rule_links;        /* a rule chooses which anchors are followed */
 
     rm_x_prod *prods;
@@ -128,8 +128,11 @@ const char *rm_extract_text(rm_x_page *x, const char *s, unsigned flags);
 const char *rm_extract_handle(rm_x_page *x, const char *s);
 /* "female" or "male" for the usual words (F, Female, женский ...), else the site's word. */
 const char *rm_extract_gender(rm_x_page *x, const char *s);
-/* ISO date of a text into out->arena, or NULL. */
+/* ISO date of a text into out->arena, or NULL; relative dates count back from the page's
+ * fetch time. */
 const char *rm_extract_date(rm_x_page *x, const char *s);
+/* Year of a birth date or a bare year ("1993-05-25", "25.05.1993", "1993"); 0 when none. */
+int rm_extract_year(rm_x_page *x, const char *s);
 
 /* schema.c: schema.org entities (JSON-LD, or microdata turned into the same shape). ids maps
  * "@id" to nodes of every block on the page, to follow references; may be NULL. */

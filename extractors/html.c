@@ -259,20 +259,3 @@ char *rm_html_squash(char *s)
     *w = '\0';
     return s;
 }
-
-const char *rm_html_strip(const char *s, rm_arena *a)
-{
-    GumboOutput *doc;
-    rm_buf b;
-    char *out;
-
-    if (!strchr(s, '<') && !strchr(s, '&'))
-        return rm_html_squash(rm_arena_strdup(a, s));
-    if (rm_html_parse_fragment(s, strlen(s), a, &doc))
-        return NULL;
-    rm_buf_init(&b, RM_BUF_NOLIMIT);
-    rm_html_text(doc->root, &b);
-    out = rm_arena_strndup(a, b.ptr, b.len);
-    rm_buf_release(&b);
-    return rm_html_squash(out);
-}

@@ -49,11 +49,6 @@ const char *rm_html_tag_name(const GumboNode *el, rm_arena *a);
  * block elements and <br> separated by a newline. Whitespace is left for the caller. */
 void rm_html_text(const GumboNode *n, rm_buf *b);
 
-/* Plain text of an HTML fragment (a JSON value holding "<p>Nice &amp; fast</p>"): tags
- * stripped, entities decoded, whitespace squashed. Returns a new string from a (NULL above
- * RM_HTML_MAX_BYTES); only text holding '<' or '&' pays for a parse. */
-const char *rm_html_strip(const char *s, rm_arena *a);
-
 /* Collapses each run of white space to one space (or one newline when the run holds one) and
  * trims both ends, in place. Returns s. */
 char *rm_html_squash(char *s);

@@ -402,9 +402,10 @@ static double pnum(json_t *item, const char *name)
     return rm_values_number(pstr(item, name), &d) ? d : NAN;
 }
 
+/* p-rating is text ("4.5", "4 из 5", "★★★★☆") on the scale p-best and p-worst give. */
 static void rating_into(json_t *item, double *out)
 {
-    (void)rm_values_rating_d(pnum(item, "rating"), pnum(item, "best"), pnum(item, "worst"), out);
+    (void)rm_values_rating(pstr(item, "rating"), pnum(item, "best"), pnum(item, "worst"), out);
 }
 
 static void aggregate_into(json_t *agg, rm_product *p)
@@ -425,7 +426,6 @@ static long map_product(rm_x_page *x, json_t *item)
     rm_x_prod *xp = rm_extract_product(x, RM_X_MF2);
     json_t *reviews, *r, *brand;
     rm_product *p;
-    char code[4];
     long idx;
     size_t i;
 
@@ -443,8 +443,7 @@ static long map_product(rm_x_page *x, json_t *item)
     p->brand = json_is_object(brand) ? ptext(x, brand, "name") : ptext(x, item, "brand");
     p->category = ptext(x, item, "category");
     p->sku = ptext(x, item, "identifier");
-    if (rm_values_price(pstr(item, "price"), &p->price, code) && code[0])
-        p->currency = rm_recs_str(x->out, code);
+    (void)rm_values_price(pstr(item, "price"), NULL, &p->price, &p->currency);
     if (xp->url_given)
         rm_extract_link(x, p->url, RM_REL_PRODUCT);
     reviews = json_object_get(json_object_get(item, "properties"), "review");
@@ -527,10 +526,23 @@ static void card_lists(rm_x_page *x, rm_x_prof *pr, json_t *card)
     }
 }
 
+/* p-followers, p-following and dt-joined are no h-card properties, but profile pages that
+ * extend h-card write them so, as Mastodon's and ActivityPub's names for the same counts. */
+static void card_counts(rm_x_page *x, rm_profile *p, json_t *card)
+{
+    int64_t n;
+
+    if (rm_values_int(pstr(card, "followers"), &n))
+        p->followers = n;
+    if (rm_values_int(pstr(card, "following"), &n))
+        p->following = n;
+    p->joined = rm_extract_date(x, pstr(card, "joined"));
+}
+
 static void map_card(rm_x_page *x, json_t *card)
 {
     rm_x_prof *pr = rm_extract_profile(x, RM_X_MF2);
-    const char *bday, *url;
+    const char *url;
     rm_profile *p;
 
     if (!pr)
@@ -546,12 +558,9 @@ static void map_card(rm_x_page *x, json_t *card)
     p->gender = rm_extract_gender(x, pstr(card, "gender-identity"));
     if (!p->gender)
         p->gender = rm_extract_gender(x, pstr(card, "sex"));
-    bday = pstr(card, "bday");
-    if (bday) {
-        long y = strtol(bday, NULL, 10);
-        p->birth_year = y > 1850 && y < 2200 ? (int)y : 0;
-    }
+    p->birth_year = rm_extract_year(x, pstr(card, "bday"));
     p->bio = rm_extract_text(x, pstr(card, "note"), RM_VALUES_BREAKS);
+    card_counts(x, p, card);
     card_lists(x, pr, card);
 }
 

@@ -303,24 +303,25 @@ cleanup:
 
 /* ---- entry point ---- */
 
-static bool ascii_word_byte(char c, bool html)
+static bool ascii_word_byte(char c, unsigned flags)
 {
-    return c > 0x20 && c < 0x7F && c != '&' && !(html && c == '<');
+    return c > 0x20 && c < 0x7F && (c != '&' || (flags & RM_TEXT_DECODED)) &&
+           !(c == '<' && (flags & RM_TEXT_HTML));
 }
 
 /* Returns the end of the run at s[i] that passes through unchanged: ASCII other than
- * spaces, controls, '&' (and '<' in HTML), and valid UTF-8 that is neither a space nor a
- * dropped character. Copying runs in one append is what makes cleanup fast. */
+ * spaces, controls, '&' (unless decoded already) and '<' in HTML, and valid UTF-8 that is
+ * neither a space nor a dropped character. Copying runs in one append is what makes cleanup
+ * fast. */
 static size_t unchanged_run(writer *w, const char *s, size_t len, size_t i)
 {
-    bool html = w->flags & RM_TEXT_HTML;
     size_t j = i;
 
     while (j < len) {
         size_t k = j;
         int32_t cp;
         if ((unsigned char)s[j] < 0x80) {
-            if (!ascii_word_byte(s[j], html))
+            if (!ascii_word_byte(s[j], w->flags))
                 break;
             j++;
             continue;
@@ -342,7 +343,8 @@ rm_err rm_norm_text(const char *s, size_t len, unsigned flags, rm_buf *out)
     bool html = flags & RM_TEXT_HTML;
     size_t start = out->len, i = 0;
 
-    if (flags & ~(unsigned)(RM_TEXT_HTML | RM_TEXT_BREAKS))
+    if ((flags & ~(unsigned)(RM_TEXT_HTML | RM_TEXT_BREAKS | RM_TEXT_DECODED)) ||
+        (html && (flags & RM_TEXT_DECODED)))
         return RM_EINVAL;
     if (out->err)
         return out->err;
@@ -355,7 +357,8 @@ rm_err rm_norm_text(const char *s, size_t len, unsigned flags, rm_buf *out)
             i = j;
         } else if (html && s[i] == '<' && (j = markup(&w, s, len, i)) != i) {
             i = j;
-        } else if (s[i] == '&' && (n = entity(s, len, i, &cp)) > 0) {
+        } else if (s[i] == '&' && !(flags & RM_TEXT_DECODED) &&
+                   (n = entity(s, len, i, &cp)) > 0) {
             emit(&w, cp);
             i += n;
         } else {

@@ -107,18 +107,22 @@ void rm_norm_date_iso(const rm_date *d, bool with_time, char out[RM_DATE_ISO_SIZ
 /* ---- text ---- */
 
 enum {
-    RM_TEXT_HTML = 1 << 0,  /* s is an HTML fragment: drop tags, comments, script and style */
-    RM_TEXT_BREAKS = 1 << 1 /* keep line breaks: a run of them (newlines in plain text; <br>,
-                               <p>, <li>… in HTML) becomes one '\n' */
+    RM_TEXT_HTML = 1 << 0,   /* s is an HTML fragment: drop tags, comments, script and style */
+    RM_TEXT_BREAKS = 1 << 1, /* keep line breaks: a run of them (newlines in plain text; <br>,
+                                <p>, <li>… in HTML) becomes one '\n' */
+    RM_TEXT_DECODED = 1 << 2 /* s is text an HTML parser decoded already (a tree's text or
+                                attribute): '&' is a character, so a page's "&amp;lt;" that the
+                                parser made "&lt;" stays "&lt;"; not with RM_TEXT_HTML */
 };
 
-/* Appends a cleaned copy of len bytes to out: HTML entities decoded (once), with RM_TEXT_HTML
- * tags stripped, runs of whitespace (NBSP, thin and other Unicode spaces included) collapsed
- * to one space, control and zero-width characters dropped, the ends trimmed, invalid UTF-8
- * replaced by U+FFFD, and the result in Unicode NFC. Returns out->err: on RM_ETOOBIG (the text
- * does not fit out->max) out keeps only what it held before the call; RM_EINVAL for unknown
- * flags. The NFC step runs only for texts with code points beyond Latin-1, Cyrillic, CJK,
- * emoji and common symbols; above 1023 code points it takes one temporary allocation. */
+/* Appends a cleaned copy of len bytes to out: HTML entities decoded (once; not at all with
+ * RM_TEXT_DECODED), with RM_TEXT_HTML tags stripped, runs of whitespace (NBSP, thin and other
+ * Unicode spaces included) collapsed to one space, control and zero-width characters dropped,
+ * the ends trimmed, invalid UTF-8 replaced by U+FFFD, and the result in Unicode NFC. Returns
+ * out->err: on RM_ETOOBIG (the text does not fit out->max) out keeps only what it held before
+ * the call; RM_EINVAL for unknown flags, or RM_TEXT_DECODED with RM_TEXT_HTML. The NFC step
+ * runs only for texts with code points beyond Latin-1, Cyrillic, CJK, emoji and common
+ * symbols; above 1023 code points it takes one temporary allocation. */
 RM_MUST_CHECK rm_err rm_norm_text(const char *s, size_t len, unsigned flags, rm_buf *out);
 
 #endif

@@ -30,7 +30,6 @@ static void product(og *g)
     rm_x_page *x = g->x;
     rm_x_prod *xp = rm_extract_product(x, RM_X_OG);
     rm_product *p;
-    char code[4];
     const char *cur;
 
     if (!xp)
@@ -45,13 +44,9 @@ static void product(og *g)
     p->brand = rm_extract_text(x, GET(g, "product:brand", "og:brand"), 0);
     p->category = rm_extract_text(x, GET(g, "product:category", "og:category"), 0);
     p->sku = rm_extract_text(x, GET(g, "product:retailer_item_id", "product:sku", "og:sku"), 0);
-    if (rm_values_price(GET(g, "product:price:amount", "og:price:amount",
-                            "product:sale_price:amount"), &p->price, code)) {
-        cur = GET(g, "product:price:currency", "og:price:currency",
-                  "product:sale_price:currency");
-        if (rm_values_currency(cur, code) || code[0])
-            p->currency = rm_recs_str(x->out, code);
-    }
+    cur = GET(g, "product:price:currency", "og:price:currency", "product:sale_price:currency");
+    (void)rm_values_price(GET(g, "product:price:amount", "og:price:amount",
+                              "product:sale_price:amount"), cur, &p->price, &p->currency);
 }
 
 static void profile(og *g)

@@ -182,6 +182,16 @@ static void regex_values(app *a, const pcre2_code *re, const char *s, size_t len
     pcre2_match_data_free(md);
 }
 
+/* JSON nested deeper than the JSONPath walk goes (RM_ETOOBIG) gives no values rather than
+ * the ones found before the walk stopped. */
+static void jsonpath_values(const rm_jsonpath *jp, json_t *root, values *vs)
+{
+    size_t before = vs->n;
+
+    if (rm_jsonpath_eval(jp, root, json_value, vs) != RM_OK)
+        vs->n = before;
+}
+
 static void select_values(app *a, const rm_rule_sel *sel, where w, values *vs)
 {
     const char *s;
@@ -194,7 +204,7 @@ static void select_values(app *a, const rm_rule_sel *sel, where w, values *vs)
         break;
     case RM_SEL_JSONPATH:
         if (a->json)
-            rm_jsonsel_eval(sel->j, w.json ? w.json : a->json, json_value, vs);
+            jsonpath_values(sel->j, w.json ? w.json : a->json, vs);
         break;
     case RM_SEL_REGEX:
         s = w.node && a->have_q ? rm_xdoc_html(&a->q, w.node)
@@ -303,9 +313,10 @@ static fval field_values(app *a, const rm_rule_field *f, where w)
 /* --- values into records --- */
 
 typedef struct filling {
-    char *base;          /* the rm_product / rm_review / rm_profile being filled */
-    rm_x_prof *prof;     /* for list fields */
-    char price_cur[4];   /* a currency written in the price text */
+    char *base;            /* the rm_product / rm_review / rm_profile being filled */
+    rm_x_prof *prof;       /* for list fields */
+    const char *cur_field; /* the record's currency field as selected: the price's hint */
+    const char *price_cur; /* static code of the price: written in it, else the hint's */
 } filling;
 
 #define AT(fl, off, type) ((type *)(void *)((fl)->base + (off)))
@@ -340,7 +351,7 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
     size_t off = f->def->off;
     double d;
     int64_t n;
-    char cur[4], date[11];
+    const char *cur;
 
     switch (f->def->kind) {
     case RM_F_TEXT:
@@ -357,14 +368,14 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
                                                             : ref_value(a, f, s);
         break;
     case RM_F_PRICE:
-        if (rm_values_price(s, &d, cur)) {
+        if (rm_values_price(s, fl->cur_field, &d, &cur)) {
             *AT(fl, off, double) = d;
-            memcpy(fl->price_cur, cur, sizeof(cur));
+            fl->price_cur = cur;
         }
         break;
     case RM_F_CURRENCY:
-        if (rm_values_currency(s, cur))
-            *AT(fl, off, const char *) = rm_arena_strdup(a->x->out->arena, cur);
+        if (rm_values_currency(s, &cur))
+            *AT(fl, off, const char *) = cur;
         break;
     case RM_F_RATING:
         if (rm_values_rating(s, f->scale, f->worst, &d))
@@ -378,10 +389,7 @@ static void set_one(app *a, filling *fl, const rm_rule_field *f, const char *s)
             *AT(fl, off, int64_t) = n;
         break;
     case RM_F_YEAR:
-        n = rm_values_date(s, a->x->page->fetched_at, a->x->lang, date) ? strtol(date, NULL, 10)
-            : rm_values_int(s, &n)                                      ? n
-                                                                        : 0;
-        *AT(fl, off, int) = n > 1850 && n < 2200 ? (int)n : 0;
+        *AT(fl, off, int) = rm_extract_year(a->x, s);
         break;
     case RM_F_TEXTS:
     case RM_F_URLS:
@@ -448,8 +456,8 @@ static void end_record(app *a, const rm_rule_record *rec, bool single, filling *
             rm_extract_link(x, xp->p.url, RM_REL_PRODUCT);
         else
             xp->p.url = x->url;
-        if (!xp->p.currency && fl->price_cur[0])
-            xp->p.currency = rm_arena_strdup(x->out->arena, fl->price_cur);
+        if (!xp->p.currency)
+            xp->p.currency = fl->price_cur;
     } else if (rec->type == RM_REC_REVIEW) {
         rm_x_rev *xr = &x->revs[x->n_revs - 1];
         if (xr->r.product)
@@ -461,19 +469,37 @@ static void end_record(app *a, const rm_rule_record *rec, bool single, filling *
     }
 }
 
-static void one_record(app *a, const rm_rule_record *rec, where w, bool single)
+/* Fields that read the whole page (page: true) have the same values for every repeated
+ * record: selecting them once keeps a page of N records linear, not N page scans. */
+static const fval *page_values(app *a, const rm_rule_record *rec)
+{
+    fval *pv = rm_arena_calloc(a->x->scratch, rec->n_fields + 1, sizeof(*pv));
+
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (rec->fields[i].whole_page)
+            pv[i] = field_values(a, &rec->fields[i], (where){NULL, NULL});
+    return pv;
+}
+
+/* pv: page_values() of a repeated record, or NULL for the page's single record. */
+static void one_record(app *a, const rm_rule_record *rec, where w, const fval *pv)
 {
     fval *vals = rm_arena_alloc(a->x->scratch, (rec->n_fields + 1) * sizeof(*vals));
+    bool single = pv == NULL;
     filling fl;
 
     for (size_t i = 0; i < rec->n_fields; i++) {
-        vals[i] = field_values(a, &rec->fields[i],
-                               rec->fields[i].whole_page ? (where){NULL, NULL} : w);
-        if (!vals[i].n && rec->fields[i].required)
+        const rm_rule_field *f = &rec->fields[i];
+        vals[i] = f->whole_page && pv ? pv[i]
+                  : field_values(a, f, f->whole_page ? (where){NULL, NULL} : w);
+        if (!vals[i].n && f->required)
             return;
     }
     if (!start_record(a, rec, single, &fl))
         return;
+    for (size_t i = 0; i < rec->n_fields; i++)
+        if (rec->fields[i].def->kind == RM_F_CURRENCY && vals[i].n)
+            fl.cur_field = vals[i].v[0];
     for (size_t i = 0; i < rec->n_fields; i++)
         set_field(a, &fl, &rec->fields[i], &vals[i]);
     end_record(a, rec, single, &fl);
@@ -495,18 +521,22 @@ static bool json_each(json_t *v, void *ctx)
 static void run_record(app *a, const rm_rule_record *rec)
 {
     if (rec->each.kind == RM_SEL_NONE) {
-        one_record(a, rec, (where){NULL, NULL}, true);
+        one_record(a, rec, (where){NULL, NULL}, NULL);
     } else if (rec->each.kind == RM_SEL_JSONPATH && a->json) {
         items it = {rm_arena_alloc(a->x->scratch, RM_RULES_MAX_EACH * sizeof(json_t *)), 0,
                     RM_RULES_MAX_EACH};
-        rm_jsonsel_eval(rec->each.j, a->json, json_each, &it);
+        const fval *pv;
+        if (rm_jsonpath_eval(rec->each.j, a->json, json_each, &it) != RM_OK)
+            it.n = 0; /* as for field values: nothing rather than part */
+        pv = page_values(a, rec);
         for (size_t i = 0; i < it.n; i++)
-            one_record(a, rec, (where){NULL, it.v[i]}, false);
+            one_record(a, rec, (where){NULL, it.v[i]}, pv);
     } else if (a->have_q && rec->each.x) {
         xmlNodePtr *nodes = rm_arena_alloc(a->x->scratch, RM_RULES_MAX_EACH * sizeof(*nodes));
         size_t n = rm_xsel_nodes(rec->each.x, &a->q, NULL, nodes, RM_RULES_MAX_EACH);
+        const fval *pv = page_values(a, rec);
         for (size_t i = 0; i < n; i++)
-            one_record(a, rec, (where){nodes[i], NULL}, false);
+            one_record(a, rec, (where){nodes[i], NULL}, pv);
     }
 }
 

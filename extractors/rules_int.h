@@ -14,7 +14,7 @@
 #include <pcre2.h>
 
 #include "extractors/extract_int.h"
-#include "extractors/jsonsel.h"
+#include "extractors/jsonpath.h"
 #include "extractors/xdoc.h"
 
 #define RM_RULES_MAX_PAGES 64
@@ -75,7 +75,7 @@ typedef enum rm_sel_kind {
 typedef struct rm_rule_sel {
     rm_sel_kind kind;
     rm_xsel *x;     /* css, xpath */
-    rm_jsonsel *j;  /* jsonpath */
+    rm_jsonpath *j; /* jsonpath */
     pcre2_code *re; /* regex over the page source or the element's HTML */
     char *value;    /* constant */
 } rm_rule_sel;

@@ -243,7 +243,7 @@ static pcre2_code *regex(loader *L, yaml_node_t *n, const path *at)
 static void sel_release(rm_rule_sel *s)
 {
     rm_xsel_free(s->x);
-    rm_jsonsel_free(s->j);
+    rm_jsonpath_free(s->j);
     pcre2_code_free(s->re);
     free(s->value);
     memset(s, 0, sizeof(*s));
@@ -254,7 +254,7 @@ static void compile_sel(loader *L, yaml_node_t *n, rm_sel_kind kind, const path 
 {
     const char *v = scalar(L, n, at);
     char err[256];
-    rm_jsonsel_err jerr;
+    rm_jsonpath_err jerr;
 
     if (!v)
         return;
@@ -266,7 +266,7 @@ static void compile_sel(loader *L, yaml_node_t *n, rm_sel_kind kind, const path 
             problem(L, n, at, "bad %s selector: %s", kind == RM_SEL_CSS ? "CSS" : "XPath", err);
         break;
     case RM_SEL_JSONPATH:
-        if (rm_jsonsel_compile(v, &s->j, &jerr) != RM_OK)
+        if (rm_jsonpath_compile(v, &s->j, &jerr) != RM_OK)
             problem(L, n, at, "bad JSONPath: %s", jerr.msg);
         break;
     case RM_SEL_REGEX:

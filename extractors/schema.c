@@ -280,21 +280,39 @@ static void offers_price(walk *w, json_t *v, const char *outer, double *best, co
     for (size_t k = 0; k < RM_ARRAY_LEN(keys); k++) {
         json_t *p = pfirst(w, v, keys[k]);
         double amount = NAN;
-        char code[4] = "";
-        if (json_is_number(p))
+        const char *code = NULL;
+        if (json_is_number(p)) {
             amount = json_number_value(p);
-        else if (json_is_string(p) && !rm_values_price(json_string_value(p), &amount, code))
+            if (!rm_values_currency(outer, &code))
+                code = NULL;
+        } else if (!rm_values_price(json_string_value(p), outer, &amount, &code)) {
             amount = NAN;
-        if (isnan(amount) || (!isnan(*best) && amount >= *best))
+        }
+        if (isnan(amount) || amount < 0 || (!isnan(*best) && amount >= *best))
             continue;
         *best = amount;
-        if (!rm_values_currency(outer, code) && !code[0])
-            *cur = NULL;
-        else
-            *cur = rm_arena_strdup(w->x->out->arena, code);
+        *cur = code;
     }
     offers_price(w, prop(v, "priceSpecification"), outer, best, cur, depth + 1);
     offers_price(w, prop(v, "offers"), outer, best, cur, depth + 1);
+}
+
+/* A Rating or AggregateRating object's value on 0..5, or a bare ratingValue ("4.5",
+ * "9/10") when r is no object. Left NAN when it cannot be read. */
+static void rating_of(walk *w, json_t *r, double *out)
+{
+    double best = NAN, worst = NAN;
+    json_t *v = r;
+
+    if (json_is_object(r)) {
+        v = first(w, prop(r, "ratingValue"));
+        best = num_of(w, prop(r, "bestRating"));
+        worst = num_of(w, prop(r, "worstRating"));
+    }
+    if (json_is_number(v))
+        (void)rm_values_rating_d(json_number_value(v), best, worst, out);
+    else
+        (void)rm_values_rating(str_of(w, v), best, worst, out);
 }
 
 static void aggregate_rating(walk *w, rm_product *p, json_t *ar)
@@ -303,9 +321,7 @@ static void aggregate_rating(walk *w, rm_product *p, json_t *ar)
     if (!json_is_object(ar))
         return;
     if (isnan(p->rating))
-        (void)rm_values_rating_d(num_of(w, prop(ar, "ratingValue")),
-                                 num_of(w, prop(ar, "bestRating")),
-                                 num_of(w, prop(ar, "worstRating")), &p->rating);
+        rating_of(w, ar, &p->rating);
     if (p->rating_count < 0)
         p->rating_count = int_of(w, prop(ar, "ratingCount"));
     if (p->review_count < 0)
@@ -466,12 +482,8 @@ static void map_review(walk *w, json_t *o, long prod)
     r->id = review_id(w, o);
     review_author(w, r, prop(o, "author"));
     rr = pfirst(w, o, "reviewRating");
-    if (json_is_object(rr))
-        (void)rm_values_rating_d(num_of(w, prop(rr, "ratingValue")),
-                                 num_of(w, prop(rr, "bestRating")),
-                                 num_of(w, prop(rr, "worstRating")), &r->rating);
-    else if (rr)
-        (void)rm_values_rating_d(num_of(w, rr), NAN, NAN, &r->rating);
+    if (rr)
+        rating_of(w, rr, &r->rating);
     r->date = rm_extract_date(w->x, pstr(w, o, "datePublished"));
     if (!r->date)
         r->date = rm_extract_date(w->x, pstr(w, o, "dateCreated"));
@@ -584,10 +596,7 @@ static void map_person(walk *w, json_t *person, json_t *page)
     p->handle = rm_extract_handle(w->x, pstr(w, person, "alternateName"));
     person_place(w, p, person);
     p->gender = gender_of(w, prop(person, "gender"));
-    if (pstr(w, person, "birthDate")) {
-        long y = strtol(pstr(w, person, "birthDate"), NULL, 10);
-        p->birth_year = y > 1850 && y < 2200 ? (int)y : 0;
-    }
+    p->birth_year = rm_extract_year(w->x, pstr(w, person, "birthDate"));
     p->bio = text(w, pstr(w, person, "description"), RM_VALUES_BREAKS);
     list_into(w, pr, prop(person, "knowsAbout"), false);
     list_into(w, pr, prop(person, "sameAs"), true);

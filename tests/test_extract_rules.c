@@ -64,8 +64,8 @@ static void rules_errors_name_file_line_field(void **state)
         "match) and 'fields'\n"
         "many_errors.yaml:17: pages.p.links[0].rel: unknown rel 'sideways' (next, product, "
         "review, profile, other)\n"
-        "many_errors.yaml:18: pages.p.links[1].jsonpath: bad JSONPath: position 5: expected "
-        "'*', a quoted name or an index\n"
+        "many_errors.yaml:18: pages.p.links[1].jsonpath: bad JSONPath: position 3: '[' is "
+        "never closed\n"
         "many_errors.yaml:18: pages.p.links[1].scale: expected a number, got 'many'\n"
         "many_errors.yaml:19: pages.p.links[2].replace: expected [pattern, replacement]\n");
     free(got);
@@ -121,7 +121,7 @@ static void rules_builtin_files_load(void **state)
     assert_true(n >= 3);
 }
 
-static char *extract_with(const char *rules, const char *url, const char *fixture)
+static char *extract_at(const char *rules, const char *url, const char *fixture, time_t now)
 {
     const char *files[] = {rules};
     rm_extractor *ex = NULL;
@@ -130,7 +130,7 @@ static char *extract_with(const char *rules, const char *url, const char *fixtur
     rm_recs recs;
     size_t len;
     char *body = rm_test_read_fixture(fixture, &len);
-    rm_page page = {url, NULL, body, len, 1710000000};
+    rm_page page = {url, NULL, body, len, now};
     rm_buf b;
 
     rm_diag_init(&d);
@@ -154,56 +154,120 @@ static char *extract_with(const char *rules, const char *url, const char *fixtur
     return rm_buf_detach(&b, NULL);
 }
 
-/* The lines of out that start with prefix, with one field removed (fields a source cannot
- * know, such as the schema type only structured data names). */
-static char *lines_of(const char *out, const char *prefix, const char *drop)
+static char *extract_with(const char *rules, const char *url, const char *fixture)
+{
+    return extract_at(rules, url, fixture, 1710000000);
+}
+
+/* The lines of out that are records, not links. */
+static char *records_of(const char *out)
 {
     rm_buf b;
     rm_buf_init(&b, RM_BUF_NOLIMIT);
     for (const char *line = out; *line;) {
         const char *end = strchr(line, '\n');
-        size_t len = (size_t)(end - line);
-        if (!strncmp(line, prefix, strlen(prefix))) {
-            const char *cut = drop ? strstr(line, drop) : NULL;
-            if (cut && cut < end) {
-                const char *after = strchr(cut, ',') + 1;
-                (void)rm_buf_add(&b, line, (size_t)(cut - line));
-                (void)rm_buf_add(&b, after, (size_t)(end - after));
-            } else {
-                (void)rm_buf_add(&b, line, len);
-            }
-            (void)rm_buf_addc(&b, '\n');
-        }
+        if (strncmp(line, "{\"type\":\"link\"", 14))
+            (void)rm_buf_add(&b, line, (size_t)(end + 1 - line));
         line = end + 1;
     }
     return rm_buf_detach(&b, NULL);
 }
 
-/* CSS rules on the visible HTML alone find what JSON-LD says on the full page. */
-static void rules_css_match_structured_data(void **state)
+static size_t count_of(const char *out, const char *needle)
 {
-    const char *url = "http://127.0.0.1:8080/product/42";
-    char *by_rules = extract_with("market-fixture", url, "extract/market/product_plain.html");
-    char *by_ld = extract_with(NULL, url, "extract/market/product.html");
-    char *rp, *lp, *rr, *lr;
+    size_t n = 0;
+    for (const char *p = out; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* Pages saved from build/rm-market (--products 30 --port 8700 --social-port 8701). */
+static const struct {
+    const char *file, *url;
+} market_pages[] = {
+    {"extract/market/product.html", "http://127.0.0.1:8700/p/11-balzam-dlya-gub-skinlab-s441-krasnyy"},
+    {"extract/market/reviews.html", "http://127.0.0.1:8700/p/6/reviews?page=1"},
+    {"extract/market/user.html", "http://127.0.0.1:8700/u/anna_m"},
+    {"extract/market/social.html", "http://127.0.0.1:8701/@emma_clarke"},
+};
+
+/* The market-fixture rules read the visible HTML alone (structured: false) and find the same
+ * records as zero-config reading the pages' JSON-LD, microdata, h-card and OpenGraph. */
+static void rules_market_pages_match_structured_data(void **state)
+{
     (void)state;
-    rp = lines_of(by_rules, "{\"type\":\"product\"", NULL);
-    /* sku and category are in JSON-LD only; the rest must agree. */
-    lp = lines_of(by_ld, "{\"type\":\"product\"", "\"schema_type\"");
-    assert_non_null(strstr(rp, "\"name\":\"Электрочайник Vitek VT-7009\",\"brand\":\"Vitek\","
-                                "\"price\":2490.0,\"currency\":\"RUB\",\"rating\":4.4,"
-                                "\"rating_count\":12,\"review_count\":7}"));
-    assert_non_null(strstr(lp, "\"price\":2490.0,\"currency\":\"RUB\",\"rating\":4.4,"
-                                "\"rating_count\":12,\"review_count\":7}"));
-    rr = lines_of(by_rules, "{\"type\":\"review\"", "\"id\"");
-    lr = lines_of(by_ld, "{\"type\":\"review\"", "\"id\"");
-    assert_string_equal(rr, lr);
-    /* Rule pages emit the links their rules choose, and the links records name. */
-    assert_non_null(strstr(by_rules, "{\"type\":\"link\",\"url\":\"http://127.0.0.1:8080/product/42/"
-                                     "reviews?page=1\",\"rel\":\"review\"}"));
-    assert_null(strstr(by_rules, "/about"));
-    assert_non_null(strstr(by_ld, "/about"));
-    free(rp), free(lp), free(rr), free(lr), free(by_rules), free(by_ld);
+    for (size_t i = 0; i < RM_ARRAY_LEN(market_pages); i++) {
+        char *by_rules = extract_with("market-fixture", market_pages[i].url, market_pages[i].file);
+        char *by_data = extract_with(NULL, market_pages[i].url, market_pages[i].file);
+        char *rr = records_of(by_rules), *dr = records_of(by_data);
+        if (strcmp(rr, dr))
+            fail_msg("%s\nrules:\n%sstructured data:\n%s", market_pages[i].file, rr, dr);
+        free(rr), free(dr), free(by_rules), free(by_data);
+    }
+}
+
+static void rules_market_values(void **state)
+{
+    char *product = extract_with("market-fixture", market_pages[0].url, market_pages[0].file);
+    char *reviews = extract_with("market-fixture", market_pages[1].url, market_pages[1].file);
+    (void)state;
+    /* The visible price is the AggregateOffer's lowPrice; the counts come from one line of
+     * text ("23 отзывов, 37 оценок"). */
+    assert_non_null(strstr(product, "{\"type\":\"product\",\"schema_type\":\"Product\",\"url\":"
+                                     "\"http://127.0.0.1:8700/p/11-balzam-dlya-gub-skinlab-s441-"
+                                     "krasnyy\",\"name\":\"Бальзам для губ SkinLab S441 (красный)\","
+                                     "\"sku\":\"SKU-000011\",\"brand\":\"SkinLab\",\"category\":"
+                                     "\"Красота\",\"price\":899.0,\"currency\":\"RUB\",\"rating\":"
+                                     "4.3,\"rating_count\":37,\"review_count\":23}\n"));
+    assert_int_equal(count_of(product, "{\"type\":\"review\""), 5);
+    /* Rule pages emit the links their rules choose (and the links records name). */
+    assert_non_null(strstr(product, "{\"type\":\"link\",\"url\":\"http://127.0.0.1:8700/p/11/"
+                                    "reviews?page=1\",\"rel\":\"review\"}"));
+    assert_null(strstr(product, "/cart"));
+    assert_null(strstr(product, "/sitemap.xml"));
+    /* Ten reviews in stars; anonymous authors have a name and no profile URL. */
+    assert_int_equal(count_of(reviews, "{\"type\":\"review\""), 10);
+    assert_non_null(strstr(reviews, "\"id\":\"r-000317\",\"author\":\"Тимур Яковлев\",\"author_url\":"
+                                     "\"http://127.0.0.1:8700/u/timur_yakovlev\",\"rating\":4.0,"
+                                     "\"date\":\"2025-06-23\""));
+    assert_non_null(strstr(reviews, "\"author\":\"Покупатель Ozon\",\"rating\""));
+    assert_non_null(strstr(reviews, "{\"type\":\"link\",\"url\":\"http://127.0.0.1:8700/p/6/reviews?"
+                                     "page=2\",\"rel\":\"next\"}"));
+    free(product);
+    free(reviews);
+}
+
+static void rules_market_catalog_links(void **state)
+{
+    char *out = extract_with("market-fixture", "http://127.0.0.1:8700/catalog?page=1",
+                             "extract/market/catalog.html");
+    (void)state;
+    /* Only the chosen links: 24 product cards (no ?utm_source= promo copies, no cart) and the
+     * next page. */
+    assert_int_equal(count_of(out, "\n"), 25);
+    assert_int_equal(count_of(out, "\"rel\":\"product\"}"), 24);
+    assert_non_null(strstr(out, "{\"type\":\"link\",\"url\":\"http://127.0.0.1:8700/catalog?page=2\","
+                                "\"rel\":\"next\"}"));
+    assert_null(strstr(out, "utm_source"));
+    free(out);
+}
+
+/* "8 дней назад" counts back from the page's fetch time, not from the clock. */
+static void rules_relative_dates_count_from_fetch_time(void **state)
+{
+    char *rules = fixture_path("rules/relative_dates.yaml");
+    struct tm jul1 = {.tm_year = 125, .tm_mon = 6, .tm_mday = 1, .tm_hour = 12};
+    time_t t = timegm(&jul1);
+    char *a = extract_at(rules, market_pages[1].url, market_pages[1].file, t);
+    char *b = extract_at(rules, market_pages[1].url, market_pages[1].file, t + 10 * 86400);
+    char *ra = records_of(a);
+    (void)state;
+    /* Fetched on 1 July 2025, the day the page was made: the date its <time> element gives. */
+    assert_string_equal(ra, "{\"type\":\"review\",\"url\":\"http://127.0.0.1:8700/p/6/reviews?page=1\","
+                           "\"id\":\"r-000317\",\"date\":\"2025-06-23\"}\n");
+    /* Fetched ten days later, the same text means ten days later. */
+    assert_non_null(strstr(b, "\"id\":\"r-000317\",\"date\":\"2025-07-03\"}"));
+    free(ra), free(a), free(b), free(rules);
 }
 
 static void rules_structured_off_and_postprocessing(void **state)
@@ -270,6 +334,18 @@ static void rules_plain_html_site(void **state)
 
 static void rules_pick_page_types(void **state)
 {
+    static const struct {
+        const char *url, *type;
+    } cases[] = {
+        {"http://localhost:8700/p/42/reviews?page=2", "market-fixture/reviews"},
+        {"http://127.0.0.1:8700/p/42-chaynik-gusto-lite715", "market-fixture/product"},
+        {"http://127.0.0.1:8700/p/42", "market-fixture/product"},
+        {"http://127.0.0.1:8700/c/kitchen?page=3", "market-fixture/catalog"},
+        {"http://127.0.0.1:8700/u/anna_m", "market-fixture/user"},
+        {"http://127.0.0.1:8701/@anna_m936", "market-fixture/social-profile"},
+        {"http://127.0.0.1:8701/people?page=2", "market-fixture/people"},
+        {"https://otzyvy.example/item/1/reviews", "plain-reviews/review-list"},
+    };
     const char *files[] = {"plain-reviews", "market-fixture"};
     rm_extractor *ex = NULL;
     rm_diag d;
@@ -277,15 +353,12 @@ static void rules_pick_page_types(void **state)
     (void)state;
     rm_diag_init(&d);
     assert_int_equal(rm_extractor_new(files, 2, &d, &ex), RM_OK);
-    assert_int_equal(rm_extractor_page_type(ex, "http://localhost:8080/product/42/reviews?page=2",
-                                            t, sizeof(t)), 0);
-    assert_string_equal(t, "market-fixture/reviews");
-    assert_int_equal(rm_extractor_page_type(ex, "http://127.0.0.1/product/42", t, sizeof(t)), 0);
-    assert_string_equal(t, "market-fixture/product");
-    assert_int_equal(rm_extractor_page_type(ex, "https://otzyvy.example/item/1/reviews", t,
-                                            sizeof(t)), 0);
-    assert_string_equal(t, "plain-reviews/review-list");
-    assert_int_equal(rm_extractor_page_type(ex, "http://127.0.0.1/cart", t, sizeof(t)), -1);
+    for (size_t i = 0; i < RM_ARRAY_LEN(cases); i++) {
+        assert_int_equal(rm_extractor_page_type(ex, cases[i].url, t, sizeof(t)), 0);
+        assert_string_equal(t, cases[i].type);
+    }
+    assert_int_equal(rm_extractor_page_type(ex, "http://127.0.0.1:8700/cart", t, sizeof(t)), -1);
+    assert_int_equal(rm_extractor_page_type(ex, "http://127.0.0.1:8700/u/a/b", t, sizeof(t)), -1);
     rm_extractor_free(ex);
     rm_diag_release(&d);
 }
@@ -318,7 +391,10 @@ int main(void)
         cmocka_unit_test(rules_errors_name_file_line_field),
         cmocka_unit_test(rules_yaml_and_structure_errors),
         cmocka_unit_test(rules_builtin_files_load),
-        cmocka_unit_test(rules_css_match_structured_data),
+        cmocka_unit_test(rules_market_pages_match_structured_data),
+        cmocka_unit_test(rules_market_values),
+        cmocka_unit_test(rules_market_catalog_links),
+        cmocka_unit_test(rules_relative_dates_count_from_fetch_time),
         cmocka_unit_test(rules_structured_off_and_postprocessing),
         cmocka_unit_test(rules_json_api),
         cmocka_unit_test(rules_plain_html_site),

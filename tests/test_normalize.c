@@ -437,10 +437,12 @@ static unsigned text_flags(const char *spec)
         f |= RM_TEXT_HTML;
     if (strstr(spec, "breaks"))
         f |= RM_TEXT_BREAKS;
+    if (strstr(spec, "decoded"))
+        f |= RM_TEXT_DECODED;
     return f;
 }
 
-/* text.tsv: input, flags ("-", "html", "breaks", "html,breaks"), expected output */
+/* text.tsv: input, flags ("-", "html", "breaks", "decoded", joined by ","), expected output */
 static void text_row(const row *r, const char *in, char *got, size_t size)
 {
     rm_buf b;

@@ -1,7 +1,8 @@
 /* libFuzzer: any bytes as a fetched page through rm_extract(), zero-config and with the
  * market-fixture rules (CSS on the libxml2 copy). The first byte picks the Content-Type, so
- * charsets and JSON documents are reached too. No crash, leak or undefined behaviour; every
- * emitted string must be valid JSON text. */
+ * charsets and JSON documents are reached too, and the URL, so each of the rule file's page
+ * types runs. No crash, leak or undefined behaviour; every emitted string must be valid JSON
+ * text. */
 #include "core/rm.h"
 
 #include "core/arena.h"
@@ -32,16 +33,21 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 static const char *const ctypes[] = {NULL, "text/html; charset=windows-1251",
                                      "text/html; charset=koi8-r", "text/html; charset=utf-16",
                                      "application/json", "text/html"};
+/* Bits 3 and 4 of the first byte: market-fixture's product, reviews, user and social pages. */
+static const char *const urls[] = {"http://127.0.0.1:8700/p/42-chaynik?x=1",
+                                   "http://127.0.0.1:8700/p/42/reviews?page=1",
+                                   "http://127.0.0.1:8700/u/anna_m", "http://127.0.0.1:8701/@anna"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    rm_page page = {"http://127.0.0.1:8080/product/42?x=1", NULL, NULL, 0, 1711929600};
+    rm_page page = {NULL, NULL, NULL, 0, 1711929600};
     const rm_extractor *ex;
     rm_recs recs;
 
     if (!size)
         return 0;
-    page.content_type = ctypes[data[0] % RM_ARRAY_LEN(ctypes)];
+    page.content_type = ctypes[(data[0] & 7) % RM_ARRAY_LEN(ctypes)];
+    page.url = urls[(data[0] >> 3) & 3];
     ex = data[0] & 0x80 ? rules : zero;
     page.body = (const char *)data + 1;
     page.len = size - 1;

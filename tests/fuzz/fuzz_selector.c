@@ -7,7 +7,7 @@
 
 #include "extractors/css.h"
 #include "extractors/extract_int.h"
-#include "extractors/jsonsel.h"
+#include "extractors/jsonpath.h"
 #include "extractors/xdoc.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -25,8 +25,8 @@ static void selector(int kind, const char *s)
 {
     char err[256] = "";
     rm_xsel *sel = NULL;
-    rm_jsonsel *js = NULL;
-    rm_jsonsel_err jerr;
+    rm_jsonpath *jp = NULL;
+    rm_jsonpath_err jerr;
     rm_buf b;
 
     switch (kind) {
@@ -42,8 +42,8 @@ static void selector(int kind, const char *s)
         rm_xsel_free(sel);
         break;
     default:
-        if (rm_jsonsel_compile(s, &js, &jerr) == RM_OK)
-            rm_jsonsel_free(js);
+        if (rm_jsonpath_compile(s, &jp, &jerr) == RM_OK)
+            rm_jsonpath_free(jp);
         else if (!jerr.msg[0])
             abort();
         break;

@@ -56,16 +56,14 @@ static size_t collect(char *data, size_t size, size_t n, void *ud)
     return rm_buf_add(ud, data, size * n) ? 0 : size * n;
 }
 
-char *rm_market_get(const rm_market *m, const char *path)
+char *rm_market_fetch(const char *url, size_t *len)
 {
     CURL *c = curl_easy_init();
-    char url[512];
     rm_buf body;
     CURLcode rc;
 
     if (!c)
         return NULL;
-    snprintf(url, sizeof(url), "%s%s", m->market, path);
     rm_buf_init(&body, 64 << 20);
     curl_easy_setopt(c, CURLOPT_URL, url);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
@@ -77,5 +75,13 @@ char *rm_market_get(const rm_market *m, const char *path)
         rm_buf_release(&body);
         return NULL;
     }
-    return rm_buf_detach(&body, NULL);
+    return rm_buf_detach(&body, len);
+}
+
+char *rm_market_get(const rm_market *m, const char *path)
+{
+    char url[512];
+
+    snprintf(url, sizeof(url), "%s%s", m->market, path);
+    return rm_market_fetch(url, NULL);
 }

@@ -25,5 +25,7 @@ void rm_market_stop(rm_market *m);
 /* GETs a path of the market (e.g. "/_control/stats") with libcurl; returns the body (free) or
  * NULL. */
 char *rm_market_get(const rm_market *m, const char *path);
+/* GETs a full URL (either site) the same way; *len (may be NULL) gets the body's length. */
+char *rm_market_fetch(const char *url, size_t *len);
 
 #endif
