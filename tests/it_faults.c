@@ -72,11 +72,15 @@ static void faults_transient_lose_nothing(void **state)
     assert_string_equal(json_string_value(json_object_get(res, "outcome")), "done");
     rm_expect_truth(f->db, f->m.truth);
     assert_int_equal(stat_of(res, "errors"), 0);
-    /* every transient fault the server dealt was met by a retry */
-    assert_int_equal(stat_of(res, "retries"),
-                     market_faults(&f->m, "429") + market_faults(&f->m, "503") +
-                     market_faults(&f->m, "500") + market_faults(&f->m, "reset") +
-                     market_faults(&f->m, "truncate"));
+    /* Every error status the server dealt was met by a retry. A reset may be retried by
+     * libcurl itself (a reused keep-alive connection that died), so resets count at most. */
+    int64_t statuses = market_faults(&f->m, "429") + market_faults(&f->m, "503") +
+                       market_faults(&f->m, "500") + market_faults(&f->m, "truncate");
+    fprintf(stderr, "retries %lld, status faults %lld, resets %lld\n",
+            (long long)stat_of(res, "retries"), (long long)statuses,
+            (long long)market_faults(&f->m, "reset"));
+    assert_true(stat_of(res, "retries") >= statuses);
+    assert_true(stat_of(res, "retries") <= statuses + market_faults(&f->m, "reset"));
     assert_true(market_faults(&f->m, "reset") > 0 && market_faults(&f->m, "truncate") > 0);
     assert_true(market_faults(&f->m, "gzip") > 0 && market_faults(&f->m, "drip") > 0);
     assert_true(market_faults(&f->m, "bad_utf8") > 0);
