@@ -374,6 +374,8 @@ static void hand_to_workers(engine *e, task *t)
 static void flush_ready(engine *e)
 {
     size_t i = 0;
+    if (!e->n_ready)
+        return;
     while (i < e->n_ready && rm_queue_trypush(e->work, e->ready[i]) == RM_OK)
         i++;
     memmove(e->ready, e->ready + i, (e->n_ready - i) * sizeof(task *));

@@ -49,6 +49,7 @@ static void result_done(void *ctx, rm_err err)
     rm_frontier_release(e->frontier, rc->t->lease.id);
     rm_crawl_task_free(rc->t);
     atomic_fetch_sub(&e->outstanding, 1);
+    rm_recs_release(&rc->pr.recs);
     rm_arena_free(rc->pr.arena);
     rm_fetcher_wakeup(e->fetcher);
 }
