@@ -12,7 +12,7 @@ PKGS=(
 # Extra groups, installed only when asked: `tools/deps.sh fuzz`, `tools/deps.sh bench`.
 case "${1:-}" in
   fuzz) PKGS+=(clang libclang-rt-14-dev) ;;
-  bench) PKGS+=(python3-scrapy wget2 nodejs npm) ;;
+  bench) PKGS+=(python3-scrapy wget2) ;;
   report) PKGS+=(chromium) ;;
 esac
 
