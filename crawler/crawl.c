@@ -638,7 +638,8 @@ static rm_err start(engine *e)
         .max_redirects = (long)j->max_redirects, .max_body = (size_t)j->max_body,
         .addr_ok = j->allow_private ? NULL : addr_public,
     };
-    rm_writer_opts wo = {.queue_cap = 128, .batch_max = 128, .batch_ms = 25};
+    /* Batches of ~100 ms: commits stay cheap, and a kill loses at most that much work. */
+    rm_writer_opts wo = {.queue_cap = 128, .batch_max = 512, .batch_ms = 100};
     rm_err err;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
@@ -651,6 +652,7 @@ static rm_err start(engine *e)
     if ((err = rm_fetcher_new(&fo, &e->fetcher)))
         return err;
     e->work = rm_queue_new((size_t)e->n_workers * 2);
+    e->seen = rm_urlseen_new(256 * 1024); /* 4 MB */
     if ((err = rm_writer_start(e->store, &wo, &e->writer)))
         return err;
     e->threads = rm_xcalloc((size_t)e->n_workers, sizeof(pthread_t));
@@ -701,6 +703,7 @@ static void teardown(engine *e)
         rm_crawl_hosts_free(e);
     rm_frontier_free(e->frontier);
     rm_queue_free(e->work);
+    rm_urlseen_free(e->seen);
     free(e->threads);
     free(e->ready);
     rm_store_free(e->store);

@@ -14,6 +14,7 @@
 #include "crawler/frontier.h"
 #include "crawler/robots.h"
 #include "crawler/url.h"
+#include "crawler/urlseen.h"
 #include "store/store.h"
 #include "store/writer.h"
 
@@ -82,6 +83,7 @@ typedef struct engine {
     rm_frontier *frontier;
     rm_fetcher *fetcher;
     rm_queue *work;          /* fetched pages waiting for a worker */
+    rm_urlseen *seen;        /* URLs already handed to the frontier (all threads) */
     pthread_t *threads;
     int n_workers;
     int n_started;           /* worker threads running */

@@ -9,6 +9,17 @@
 #include "crawler/crawl_int.h"
 #include "crawler/sitemap.h"
 
+/* Links a worker decided to skip (policy said no, or the frontier knows them), by hash of
+ * the raw href: most links of a site repeat on every page (navigation, categories, related
+ * items) and need no normalising, matching or SQL again. Direct-mapped, so bounded. */
+#define LINK_CACHE 65536
+
+typedef struct worker {
+    engine *e;
+    rm_arena *scratch;
+    uint64_t *skip; /* LINK_CACHE hashes; 0 = empty */
+} worker;
+
 typedef struct result_ctx {
     engine *e;
     task *t;
@@ -48,15 +59,17 @@ static void result_done(void *ctx, rm_err err)
         rm_log_error("%s: not stored (%s)", rc->pr.url, rm_err_str(err));
     rm_frontier_release(e->frontier, rc->t->lease.id);
     rm_crawl_task_free(rc->t);
-    atomic_fetch_sub(&e->outstanding, 1);
+    /* Wake the fetch loop only when its pipeline runs low: while transfers are running it
+     * wakes by itself, and a wakeup per page is a syscall per page. */
+    if (atomic_fetch_sub(&e->outstanding, 1) <= e->job->concurrency)
+        rm_fetcher_wakeup(e->fetcher);
     rm_recs_release(&rc->pr.recs);
     rm_arena_free(rc->pr.arena);
-    rm_fetcher_wakeup(e->fetcher);
 }
 
 static result_ctx *result_new(engine *e, task *t, rm_outcome out, int status)
 {
-    rm_arena *a = rm_arena_new(16384);
+    rm_arena *a = rm_arena_new(64 * 1024); /* a page's records usually fit one chunk */
     result_ctx *rc = rm_arena_calloc(a, 1, sizeof(*rc));
     rm_page_result *pr = &rc->pr;
 
@@ -151,23 +164,50 @@ static bool seen_add(seen *s, const char *url)
     }
 }
 
-/* Adds url to the result's links when the job may follow it. */
-static void consider_link(engine *e, rm_page_result *pr, const task *t, const char *url,
+static bool cached_skip(const worker *w, uint64_t h)
+{
+    return w->skip[h & (LINK_CACHE - 1)] == h;
+}
+
+static void cache_skip(worker *w, uint64_t h)
+{
+    w->skip[h & (LINK_CACHE - 1)] = h;
+}
+
+/* Adds url to the result's links when the job may follow it and the crawl does not know it
+ * yet. Depth is checked first: it is the one rule that depends on the page, not the link. */
+static void consider_link(worker *w, rm_page_result *pr, const task *t, const char *url,
                           rm_link_rel rel, rm_url_kind kind, rm_buf *tmp, seen *s,
                           const rm_url_trap_opts *trap)
 {
-    const char *n = norm_url(e, pr->arena, url, tmp);
+    engine *e = w->e;
+    uint64_t raw = rm_hash64(url, strlen(url)) ^ (uint64_t)kind, nh;
+    const char *n;
     rm_buf key;
     rm_new_url *u;
 
-    if (!n || !seen_add(s, n))
+    raw |= 1;
+    if ((kind == RM_KIND_PAGE && t->lease.depth + 1 > e->job->max_depth) ||
+        cached_skip(w, raw))
         return;
-    if (kind == RM_KIND_PAGE && (t->lease.depth + 1 > e->job->max_depth ||
-                                 !rm_job_follows(e->job, n, strlen(n)) ||
-                                 rm_url_is_trap(n, trap) != RM_URL_TRAP_NONE))
+    n = norm_url(e, pr->arena, url, tmp);
+    if (!n) {
+        cache_skip(w, raw);
         return;
+    }
+    if (!seen_add(s, n))
+        return;
+    if (kind == RM_KIND_PAGE && (!rm_job_follows(e->job, n, strlen(n)) ||
+                                 rm_url_is_trap(n, trap) != RM_URL_TRAP_NONE)) {
+        cache_skip(w, raw);
+        return;
+    }
     rm_buf_init(&key, 1024);
-    if (rm_url_host_key(n, &key) == RM_OK && in_scope(e, key.ptr)) {
+    nh = rm_hash64(n, strlen(n));
+    if (rm_url_host_key(n, &key) != RM_OK || !in_scope(e, key.ptr) ||
+        !rm_urlseen_add(e->seen, nh)) {
+        cache_skip(w, raw);
+    } else {
         u = &pr->urls[pr->n_urls++];
         u->url = n;
         u->host = rm_arena_strndup(pr->arena, key.ptr, key.len);
@@ -190,8 +230,7 @@ static seen seen_new(rm_arena *a, size_t n)
     return s;
 }
 
-static void collect_links(engine *e, rm_page_result *pr, const task *t, rm_arena *scratch,
-                          rm_buf *tmp)
+static void collect_links(worker *w, rm_page_result *pr, const task *t, rm_buf *tmp)
 {
     size_t n = 0;
     seen s;
@@ -202,12 +241,12 @@ static void collect_links(engine *e, rm_page_result *pr, const task *t, rm_arena
     if (!n)
         return;
     rm_url_trap_opts_default(&trap, time(NULL));
-    s = seen_new(scratch, n);
+    s = seen_new(w->scratch, n);
     pr->urls = rm_arena_calloc(pr->arena, n, sizeof(rm_new_url));
     for (size_t i = 0; i < pr->recs.n; i++) {
         const rm_rec *r = &pr->recs.v[i];
         if (r->type == RM_REC_LINK)
-            consider_link(e, pr, t, r->u.link.url, r->u.link.rel, RM_KIND_PAGE, tmp, &s, &trap);
+            consider_link(w, pr, t, r->u.link.url, r->u.link.rel, RM_KIND_PAGE, tmp, &s, &trap);
     }
 }
 
@@ -264,14 +303,15 @@ static void score_reviews(engine *e, rm_page_result *pr, rm_buf *tmp)
     }
 }
 
-static void page_records(engine *e, task *t, result_ctx *rc, rm_arena *scratch)
+static void page_records(worker *w, task *t, result_ctx *rc)
 {
+    engine *e = w->e;
     rm_page_result *pr = &rc->pr;
     const rm_fetch_res *res = t->res;
     const char *page_url = res->final_url ? res->final_url : t->lease.url;
     rm_page page = {page_url, res->content_type, res->body.ptr, res->body.len, pr->fetched_at};
     rm_buf tmp;
-    rm_err err = rm_extract(e->o->extractor, &page, scratch, &pr->recs);
+    rm_err err = rm_extract(e->o->extractor, &page, w->scratch, &pr->recs);
 
     if (err == RM_EUNSUPPORTED) {
         pr->outcome = RM_OUT_SKIPPED;
@@ -289,7 +329,7 @@ static void page_records(engine *e, task *t, result_ctx *rc, rm_arena *scratch)
     }
     rm_buf_init(&tmp, 1 << 20);
     normalise_records(e, pr, page_url, &tmp);
-    collect_links(e, pr, t, scratch, &tmp);
+    collect_links(w, pr, t, &tmp);
     score_reviews(e, pr, &tmp);
     rm_buf_release(&tmp);
     if (e->job->cache_pages) {
@@ -300,8 +340,9 @@ static void page_records(engine *e, task *t, result_ctx *rc, rm_arena *scratch)
     }
 }
 
-static void sitemap_urls(engine *e, task *t, result_ctx *rc, rm_arena *scratch)
+static void sitemap_urls(worker *w, task *t, result_ctx *rc)
 {
+    engine *e = w->e;
     rm_page_result *pr = &rc->pr;
     rm_sitemap *sm = NULL;
     rm_err err = rm_sitemap_parse(t->res->body.ptr, t->res->body.len, NULL, &sm);
@@ -321,16 +362,17 @@ static void sitemap_urls(engine *e, task *t, result_ctx *rc, rm_arena *scratch)
     }
     rm_url_trap_opts_default(&trap, time(NULL));
     rm_buf_init(&tmp, RM_URL_MAX_LEN);
-    s = seen_new(scratch, n);
+    s = seen_new(w->scratch, n);
     pr->urls = rm_arena_calloc(pr->arena, n ? n : 1, sizeof(rm_new_url));
     for (size_t i = 0; i < n; i++)
-        consider_link(e, pr, t, rm_sitemap_entry_at(sm, i)->loc, RM_REL_OTHER, kind, &tmp, &s, &trap);
+        consider_link(w, pr, t, rm_sitemap_entry_at(sm, i)->loc, RM_REL_OTHER, kind, &tmp, &s, &trap);
     rm_buf_release(&tmp);
     rm_sitemap_free(sm);
 }
 
-static void process(engine *e, task *t, rm_arena *scratch)
+static void process(worker *w, task *t)
 {
+    engine *e = w->e;
     const rm_fetch_res *res = t->res;
     result_ctx *rc = result_new(e, t, RM_OUT_OK, (int)res->status);
     rm_page_result *pr = &rc->pr;
@@ -346,23 +388,24 @@ static void process(engine *e, task *t, rm_arena *scratch)
         pr->outcome = RM_OUT_NOT_MODIFIED;
         atomic_fetch_add(&e->c.not_modified, 1);
     } else if (t->lease.kind == RM_KIND_SITEMAP) {
-        sitemap_urls(e, t, rc, scratch);
+        sitemap_urls(w, t, rc);
     } else {
-        page_records(e, t, rc, scratch);
+        page_records(w, t, rc);
     }
     submit(e, rc);
 }
 
 void *rm_crawl_worker(void *arg)
 {
-    engine *e = arg;
-    rm_arena *scratch = rm_arena_new(256 * 1024);
+    worker w = {arg, rm_arena_new(2 * 1024 * 1024), rm_xcalloc(LINK_CACHE, sizeof(uint64_t))};
     void *item;
 
-    while (rm_queue_pop(e->work, &item) == RM_OK) {
-        process(e, item, scratch);
-        rm_arena_reset(scratch);
+    /* 2 MB: a parsed page fits the first chunk, so a page costs no malloc for its tree. */
+    while (rm_queue_pop(w.e->work, &item) == RM_OK) {
+        process(&w, item);
+        rm_arena_reset(w.scratch);
     }
-    rm_arena_free(scratch);
+    rm_arena_free(w.scratch);
+    free(w.skip);
     return NULL;
 }

@@ -511,6 +511,7 @@ static void set_base(rm_x_page *x, const char *base_href)
     x->base = h;
     /* Resolutions against the old base no longer hold. */
     x->hrefs = NULL;
+    x->origin = NULL;
 }
 
 static const char *site_name(const collected *c)

@@ -98,6 +98,7 @@ typedef struct rm_x_page {
     size_t n_me, cap_me;
     struct rm_x_idmap *idmap; /* elements by id (scratch), built on the first itemref */
     struct rm_x_hrefs *hrefs; /* resolved hrefs (scratch): a page repeats its links */
+    const char *origin;     /* scheme://host[:port] of base (scratch), NULL until needed */
 } rm_x_page;
 
 /* links.c */

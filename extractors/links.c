@@ -1,6 +1,8 @@
 /* Link resolution and the page's deduplicated link list. */
 #include "core/rm.h"
 
+#include <ctype.h>
+
 #include "core/hash.h"
 #include "extractors/extract_int.h"
 
@@ -111,13 +113,60 @@ const char *rm_extract_resolve(rm_x_page *x, const char *href)
     return e->url;
 }
 
+/* scheme://host[:port] of the base, computed once per page. */
+static const char *origin_of(rm_x_page *x)
+{
+    char *u = NULL;
+    const char *p;
+
+    if (x->origin || !x->base)
+        return x->origin;
+    if (curl_url_get(x->base, CURLUPART_URL, &u, 0) == CURLUE_OK && (p = strstr(u, "://"))) {
+        p += 3;
+        x->origin = rm_arena_strndup(x->scratch, u, (size_t)(p - u) + strcspn(p, "/?#"));
+    }
+    curl_free(u);
+    return x->origin;
+}
+
+/* A root-relative path of plain characters without dot segments resolves to origin + path
+ * (RFC 3986 §5.2.2 leaves nothing else to do), which is most links of most pages; anything
+ * else goes through libcurl. */
+static bool plain_path(const char *c)
+{
+    static const char ok[] = "-._~/?=&%:+,;@!$*()'";
+    bool query = false;
+    if (c[0] != '/' || c[1] == '/')
+        return false;
+    for (const char *p = c; *p && *p != '#'; p++) {
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              strchr(ok, *p)))
+            return false;
+        if (*p == '%' && !(isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])))
+            return false;
+        query = query || *p == '?';
+        if (!query && p[0] == '/' && p[1] == '.' &&
+            (!p[2] || strchr("/?#", p[2]) || (p[2] == '.' && (!p[3] || strchr("/?#", p[3])))))
+            return false;
+    }
+    return true;
+}
+
 static const char *resolve(rm_x_page *x, const char *href)
 {
     CURLU *h;
-    const char *s;
+    const char *s, *origin;
     char *c;
 
     c = clean_href(x->scratch, href);
+    if (plain_path(c) && (origin = origin_of(x)) != NULL) {
+        size_t ol = strlen(origin), pl = strcspn(c, "#");
+        char *u = rm_arena_alloc(x->out->arena, ol + pl + 1);
+        memcpy(u, origin, ol);
+        memcpy(u + ol, c, pl);
+        u[ol + pl] = '\0';
+        return u;
+    }
     h = x->base ? curl_url_dup(x->base) : curl_url();
     if (!h)
         return NULL;

@@ -99,7 +99,10 @@ rm_err rm_db_open(const char *path, int flags, rm_diag *diag, rm_db **out)
     if (!err && !(flags & RM_DB_READONLY)) {
         /* WAL: readers never block the writer. synchronous=NORMAL in WAL mode loses at most the
          * last transactions on power loss, never on a process crash or kill -9. */
-        err = exec_sql(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", diag, path);
+        err = exec_sql(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                          "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; "
+                          "PRAGMA wal_autocheckpoint=8192; PRAGMA journal_size_limit=67108864;",
+                       diag, path);
         if (!err)
             err = migrate(h, diag, path);
     } else if (!err && user_version(h) != RM_DB_SCHEMA_VERSION) {

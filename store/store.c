@@ -445,7 +445,7 @@ static rm_err lookup_id(rm_store *s, const char *sql, const char *a, int64_t b, 
 }
 
 static rm_err put_sentiment(rm_store *s, int64_t review_id, const rm_sentiment *sent,
-                            int64_t now)
+                            int64_t now, bool fresh)
 {
     rm_err err;
     STMT(up, "INSERT INTO sentiment(review_id, score, label, lang, scored_at) "
@@ -459,10 +459,12 @@ static rm_err put_sentiment(rm_store *s, int64_t review_id, const rm_sentiment *
     rm_db_bind_int(up, 5, now);
     if ((err = rm_db_step_done(s->db, up)))
         return err;
-    STMT(del, "DELETE FROM aspects WHERE review_id = ?1");
-    rm_db_bind_int(del, 1, review_id);
-    if ((err = rm_db_step_done(s->db, del)))
-        return err;
+    if (!fresh) { /* a rescored review: its old aspects go */
+        STMT(del, "DELETE FROM aspects WHERE review_id = ?1");
+        rm_db_bind_int(del, 1, review_id);
+        if ((err = rm_db_step_done(s->db, del)))
+            return err;
+    }
     STMT(ins, "INSERT INTO aspects(review_id, aspect, score, label, span_start, span_end, term) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     for (size_t i = 0; i < sent->n_aspects; i++) {
@@ -577,7 +579,7 @@ static rm_err put_review(rm_store *s, const rm_review *r, const rm_sentiment *se
         err = update_review(s, r, id, text_hash, product_id, profile_id, now);
     }
     if (!err && rescore && sent)
-        err = put_sentiment(s, id, sent, now);
+        err = put_sentiment(s, id, sent, now, !found);
     if (!err)
         st->records++;
     return err;

@@ -65,6 +65,13 @@ static rm_err commit_batch(rm_writer *w)
     return err;
 }
 
+/* Savepoints run once per page: prepared once, not parsed each time. */
+static rm_err step_sql(rm_db *db, const char *sql)
+{
+    sqlite3_stmt *st = rm_db_stmt(db, sql);
+    return st ? rm_db_step_done(db, st) : RM_EDB;
+}
+
 /* Runs one operation under a savepoint: a failing page is undone alone. */
 static void run_op(rm_writer *w, op *o)
 {
@@ -81,17 +88,17 @@ static void run_op(rm_writer *w, op *o)
         w->batch_started = rm_mono_ms();
     }
     if (o->fn) {
-        if (rm_db_exec(db, "SAVEPOINT op")) {
+        if (step_sql(db, "SAVEPOINT op")) {
             o->err = RM_EDB;
         } else {
             o->err = o->fn(w->store, o->ctx, &st);
             if (o->err) {
                 rm_log_error("writer: operation failed (%s); rolled back alone",
                              rm_err_str(o->err));
-                if (rm_db_exec(db, "ROLLBACK TO op"))
+                if (step_sql(db, "ROLLBACK TO op"))
                     record_err(w, RM_EDB);
             }
-            if (rm_db_exec(db, "RELEASE op"))
+            if (step_sql(db, "RELEASE op"))
                 record_err(w, RM_EDB);
         }
         if (!o->err) {

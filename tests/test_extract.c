@@ -6,6 +6,8 @@
 
 #include "core/arena.h"
 #include "extractors/extract.h"
+
+#include <curl/curl.h>
 #include "tests/helpers/testutil.h"
 
 static char *run(const rm_extractor *ex, const char *url, const char *ctype, const char *body,
@@ -249,6 +251,44 @@ static void extract_links_resolved_deduped_classified(void **state)
     free(out);
 }
 
+/* Plain root-relative paths take a fast path; it must give what libcurl's resolution gives. */
+static void extract_links_fast_path_agrees_with_curl(void **state)
+{
+    static const char *const hrefs[] = {
+        "/p/17-kettle", "/p/17/reviews?page=2", "/a/./b", "/a/../b", "/a/b/..", "/x?q=a b",
+        "/x?u=%zz", "/x#frag", "/%41%7e", "/c/shoes?page=1&sort=price", "/", "/a//b",
+        "/x?y=/../z", "/path;params", "/~user/(1)", "/A:B@C",
+    };
+    const char *base = "http://shop.example:8080/dir/page?x=1";
+    rm_buf html, want;
+    (void)state;
+    rm_buf_init(&html, RM_BUF_NOLIMIT);
+    rm_buf_init(&want, RM_BUF_NOLIMIT);
+    for (size_t i = 0; i < RM_ARRAY_LEN(hrefs); i++) {
+        /* libcurl's own resolution, as the slow path does it */
+        CURLU *h = curl_url();
+        char *u = NULL;
+        rm_buf_addf(&html, "<a href='%s'>x</a>", hrefs[i]);
+        assert_int_equal(curl_url_set(h, CURLUPART_URL, base, CURLU_URLENCODE), CURLUE_OK);
+        assert_int_equal(curl_url_set(h, CURLUPART_URL, hrefs[i], CURLU_URLENCODE), CURLUE_OK);
+        assert_int_equal(curl_url_set(h, CURLUPART_FRAGMENT, NULL, 0), CURLUE_OK);
+        assert_int_equal(curl_url_get(h, CURLUPART_URL, &u, 0), CURLUE_OK);
+        rm_buf line;
+        rm_buf_init(&line, 4096);
+        rm_buf_addf(&line, "{\"type\":\"link\",\"url\":\"%s\",\"rel\":\"other\"}\n", u);
+        if (!strstr(want.ptr, line.ptr)) /* links come once per page */
+            rm_buf_add(&want, line.ptr, line.len);
+        rm_buf_release(&line);
+        curl_free(u);
+        curl_url_cleanup(h);
+    }
+    char *out = extract_as(base, NULL, html.ptr);
+    assert_string_equal(out, want.ptr);
+    free(out);
+    rm_buf_release(&html);
+    rm_buf_release(&want);
+}
+
 static void extract_links_without_page_url(void **state)
 {
     char *out = extract_as(NULL, NULL, "<a href='/rel'>r</a><a href='https://abs.example/a'>a</a>");
@@ -400,6 +440,7 @@ int main(void)
         cmocka_unit_test(extract_og_product_merges_with_jsonld),
         cmocka_unit_test(extract_og_profile_and_platform),
         cmocka_unit_test(extract_links_resolved_deduped_classified),
+        cmocka_unit_test(extract_links_fast_path_agrees_with_curl),
         cmocka_unit_test(extract_links_without_page_url),
         cmocka_unit_test(extract_mastodon_accounts),
         cmocka_unit_test(extract_activitypub_and_jsonld_documents),

@@ -1,0 +1,24 @@
+/* rm_urlseen: a bounded, thread-safe set of URL hashes the crawl already handed to the
+ * frontier, so workers skip links the database already knows without asking it.
+ *
+ * Thread-safety: every function may be called from any thread (striped locks).
+ *
+ * It is a cache, not the truth: when a stripe fills up it is emptied, and a URL it forgot is
+ * simply offered to the frontier again, where the UNIQUE index ignores it. Memory stays
+ * bounded however large the crawl. */
+#ifndef RM_URLSEEN_H
+#define RM_URLSEEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct rm_urlseen rm_urlseen;
+
+/* Returns a set remembering about max_entries hashes; free with rm_urlseen_free(). */
+rm_urlseen *rm_urlseen_new(size_t max_entries);
+void rm_urlseen_free(rm_urlseen *s); /* NULL is fine */
+/* Adds h; returns true when it was not there (the caller is the first to see it). */
+bool rm_urlseen_add(rm_urlseen *s, uint64_t h);
+
+#endif
