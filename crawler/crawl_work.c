@@ -59,10 +59,8 @@ static void result_done(void *ctx, rm_err err)
         rm_log_error("%s: not stored (%s)", rc->pr.url, rm_err_str(err));
     rm_frontier_release(e->frontier, rc->t->lease.id);
     rm_crawl_task_free(rc->t);
-    /* Wake the fetch loop only when its pipeline runs low: while transfers are running it
-     * wakes by itself, and a wakeup per page is a syscall per page. */
-    if (atomic_fetch_sub(&e->outstanding, 1) <= e->job->concurrency)
-        rm_fetcher_wakeup(e->fetcher);
+    atomic_fetch_sub(&e->outstanding, 1);
+    rm_fetcher_wakeup(e->fetcher);
     rm_recs_release(&rc->pr.recs);
     rm_arena_free(rc->pr.arena);
 }
