@@ -110,6 +110,15 @@ static const column aspect_cols[] = {
     {"lang", "se.lang", NULL, false, "review language"},
 };
 
+static const column keyword_cols[] = {
+    {"scope", NULL, NULL, true, "product URL (--by product), host (--by site) or empty (--by all)"},
+    {"side", NULL, NULL, false, "praised or complained"},
+    {"rank", NULL, NULL, false, "1 = most reviews, per scope and side"},
+    {"term", NULL, NULL, true, "lexicon lemma or phrase; negated terms read \"not good\""},
+    {"reviews", NULL, NULL, false, "reviews using the term (support, at least --min-support)"},
+    {"mean_valence", NULL, NULL, false, "mean valence in those reviews, about -4..4"},
+};
+
 typedef struct kind_def {
     const char *name;
     const column *cols;
@@ -153,6 +162,9 @@ static const kind_def kinds[RM_EXPORT_N_KINDS] = {
                            "LEFT JOIN products p ON p.id = r.product_id "
                            "LEFT JOIN sentiment se ON se.review_id = r.id",
                            REVIEW_FILTER "AND (?7 IS NULL OR a.aspect = ?7)", "r.id, a.rowid"},
+    /* Aggregated by store/keywords.c: no FROM of its own. */
+    [RM_EXPORT_KEYWORDS] = {"keywords", keyword_cols, RM_ARRAY_LEN(keyword_cols), NULL, NULL,
+                            NULL},
 };
 
 int rm_export_kind_parse(const char *s, rm_export_kind *out)
@@ -263,23 +275,40 @@ static char *build_sql(const kind_def *k, bool raw)
     return rm_buf_detach(&sql, NULL);
 }
 
-static rm_err run_export(rm_db *db, const rm_export_opts *o, FILE *out, int64_t *rows)
+static rm_err prepare(rm_db *db, const rm_export_opts *o, sqlite3_stmt **st)
 {
     const kind_def *k = &kinds[o->kind];
     const char *filters[] = {o->site, o->since, o->until, o->product, o->lang, o->label,
                              o->aspect};
-    char *sql = build_sql(k, o->raw_identities);
-    sqlite3_stmt *st;
+    char *sql;
     int rc;
 
-    rc = sqlite3_prepare_v2(rm_db_handle(db), sql, -1, &st, NULL);
+    if (o->kind == RM_EXPORT_KEYWORDS) {
+        rm_keywords_opts ko = {o->keywords_by, o->min_support, o->top, o->site, o->since,
+                               o->until, o->product, o->lang};
+        return rm_keywords_prepare(rm_db_handle(db), &ko, st);
+    }
+    sql = build_sql(k, o->raw_identities);
+    rc = sqlite3_prepare_v2(rm_db_handle(db), sql, -1, st, NULL);
     free(sql);
     if (rc != SQLITE_OK) {
         rm_log_error("export: %s", rm_db_errmsg(db));
         return RM_EDB;
     }
     for (int i = 0; i < 7; i++)
-        rm_db_bind_text(st, i + 1, filters[i]);
+        rm_db_bind_text(*st, i + 1, filters[i]);
+    return RM_OK;
+}
+
+static rm_err run_export(rm_db *db, const rm_export_opts *o, FILE *out, int64_t *rows)
+{
+    const kind_def *k = &kinds[o->kind];
+    sqlite3_stmt *st;
+    int rc;
+    rm_err err;
+
+    if ((err = prepare(db, o, &st)))
+        return err;
     if (o->format == RM_FORMAT_CSV) {
         if (o->bom)
             fputs("\xEF\xBB\xBF", out);

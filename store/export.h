@@ -16,12 +16,14 @@
 
 #include "core/diag.h"
 #include "core/err.h"
+#include "store/keywords.h"
 
 typedef enum rm_export_kind {
     RM_EXPORT_PRODUCTS = 0,
     RM_EXPORT_REVIEWS,
     RM_EXPORT_PROFILES,
     RM_EXPORT_ASPECTS,
+    RM_EXPORT_KEYWORDS,       /* top praised and complained terms (store/keywords.h) */
     RM_EXPORT_N_KINDS
 } rm_export_kind;
 
@@ -40,6 +42,10 @@ typedef struct rm_export_opts {
     const char *lang;         /* en, ru, other */
     const char *label;        /* pos, neu, neg */
     const char *aspect;       /* aspect id */
+    /* Keywords only: grouping, minimum support, terms per scope and side (0 = defaults). */
+    rm_keywords_by keywords_by;
+    int min_support;
+    int top;
 } rm_export_opts;
 
 /* Parses "products", "reviews"...; returns -1 when unknown. */
