@@ -40,5 +40,6 @@ extern const rm_cmd rm_cmd_crawl;
 extern const rm_cmd rm_cmd_extract;
 extern const rm_cmd rm_cmd_score;
 extern const rm_cmd rm_cmd_export;
+extern const rm_cmd rm_cmd_search;
 
 #endif
