@@ -126,10 +126,12 @@ static rm_err summary(ctx *c)
 
 static rm_err distribution(ctx *c)
 {
-    /* 20 bins of 0.1 over -1..1; a score of exactly 1 joins the top bin. */
+    /* 20 bins of 0.1 over -1..1; a score of exactly 1 joins the top bin. The epsilon keeps
+     * scores on a bin edge (-0.8 is 1.999... bins up in binary) in the bin they name. */
     static const char sql[] =
-        "SELECT printf('%+.1f', -1 + 0.1 * b), n FROM (SELECT min(19, CAST((score + 1) * 10 AS"
-        " INTEGER)) AS b, count(*) AS n FROM sentiment GROUP BY b) ORDER BY b LIMIT 20";
+        "SELECT printf('%+.1f', -1 + 0.1 * b), n FROM (SELECT max(0, min(19, CAST((score + 1)"
+        " * 10 + 1e-9 AS INTEGER))) AS b, count(*) AS n FROM sentiment GROUP BY b) ORDER BY b"
+        " LIMIT 20";
     static const char labels_sql[] =
         "SELECT label, count(*) FROM sentiment GROUP BY label ORDER BY label DESC LIMIT 3";
     double values[20] = {0};
