@@ -4,6 +4,7 @@
 #include "store/db.h"
 #include "store/report.h"
 #include "store/report_int.h"
+#include "tests/helpers/htmlcheck.h"
 #include "tests/helpers/testutil.h"
 
 typedef struct fx {
@@ -70,41 +71,6 @@ static char *report(fx *f)
     return out;
 }
 
-static size_t occurrences(const char *s, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = s; (p = strstr(p, needle)) != NULL; p++)
-        n++;
-    return n;
-}
-
-/* Nothing the browser would fetch: no URL or reference in any tag, none in the style sheet.
- * Database text is escaped, so every raw '<' starts one of the page's own tags. */
-static void assert_self_contained(const char *html)
-{
-    static const char *const in_tags[] = {"http:", "https:", "src=", "href=", "url(", "<link",
-                                          "<iframe", "<object", "<img", "<embed"};
-    const char *style = strstr(html, "<style>"), *style_end = strstr(html, "</style>");
-    char *tag;
-
-    for (const char *p = html; (p = strchr(p, '<')) != NULL; p++) {
-        const char *end = strchr(p, '>');
-        assert_non_null(end);
-        tag = rm_xstrndup(p, (size_t)(end - p + 1));
-        for (size_t i = 0; i < RM_ARRAY_LEN(in_tags); i++)
-            if (strstr(tag, in_tags[i]))
-                fail_msg("tag %s contains %s", tag, in_tags[i]);
-        free(tag);
-    }
-    assert_non_null(style);
-    assert_non_null(style_end);
-    tag = rm_xstrndup(style, (size_t)(style_end - style));
-    assert_null(strstr(tag, "url("));
-    assert_null(strstr(tag, "@import"));
-    free(tag);
-    assert_int_equal(occurrences(html, "<script"), 1); /* only the page's own marker script */
-}
-
 static void report_empty_database(void **state)
 {
     fx *f = *state;
@@ -117,7 +83,7 @@ static void report_empty_database(void **state)
     assert_non_null(strstr(html, "No pages crawled yet."));
     assert_non_null(strstr(html, "generated 2023-11-14 22:13 UTC"));
     assert_non_null(strstr(html, "</html>\n"));
-    assert_self_contained(html);
+    rm_expect_self_contained_html(html);
     free(html);
 }
 
@@ -163,7 +129,7 @@ static void report_escapes_database_text(void **state)
     assert_non_null(strstr(html, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; "
                                  "&#39;q&#39;"));
     assert_non_null(strstr(html, "HTTP 404 &lt;b&gt;gone&lt;/b&gt;"));
-    assert_self_contained(html);
+    rm_expect_self_contained_html(html);
     free(html);
 }
 
