@@ -57,6 +57,11 @@ const char *rm_export_kind_str(rm_export_kind k);
 RM_MUST_CHECK rm_err rm_export(const char *db_path, const rm_export_opts *opts, FILE *out,
                                int64_t *rows, rm_diag *diag);
 
+/* The SELECT the export of kind runs, filters as parameters ?1..?7 (unbound = no filter), so
+ * tools can compare or explain it (bench/bench_export.c times the sqlite3 shell on it).
+ * Returns a new string (free), or NULL for keywords, which store/keywords.c computes. */
+char *rm_export_sql(rm_export_kind kind, bool raw_identities);
+
 /* Writes the column reference of every kind as Markdown. */
 void rm_export_write_columns(FILE *out);
 
