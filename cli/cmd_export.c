@@ -75,6 +75,7 @@ static int parse_args(int argc, char **argv, rm_export_opts *o, const char **db,
         {"top", required_argument, NULL, 't'},      {NULL, 0, NULL, 0},
     };
     const char *format = NULL;
+    bool keyword_flags = false;
     long n;
     int c;
 
@@ -94,11 +95,13 @@ static int parse_args(int argc, char **argv, rm_export_opts *o, const char **db,
         case 'R': o->raw_identities = true; break;
         case 'C': *columns = 1; break;
         case 'b':
+            keyword_flags = true;
             if (rm_keywords_by_parse(optarg, &o->keywords_by))
                 return rm_cli_usage_error(&rm_cmd_export, "--by is product, site or all");
             break;
         case 'm':
         case 't':
+            keyword_flags = true;
             if (rm_cli_parse_count(optarg, &n) || n < 1 || n > 1000000)
                 return rm_cli_usage_error(&rm_cmd_export, "--%s needs a number from 1",
                                           c == 'm' ? "min-support" : "top");
@@ -114,6 +117,12 @@ static int parse_args(int argc, char **argv, rm_export_opts *o, const char **db,
                                                                 : "too many arguments");
     if (rm_export_kind_parse(argv[optind], &o->kind))
         return rm_cli_usage_error(&rm_cmd_export, "unknown KIND '%s'", argv[optind]);
+    if (keyword_flags && o->kind != RM_EXPORT_KEYWORDS)
+        return rm_cli_usage_error(&rm_cmd_export, "--by, --min-support and --top are for "
+                                                  "keywords");
+    if (o->kind == RM_EXPORT_KEYWORDS && (o->label || o->aspect))
+        return rm_cli_usage_error(&rm_cmd_export, "keywords filter by --site, --since, "
+                                                  "--until, --product and --lang");
     if (!*db)
         return rm_cli_usage_error(&rm_cmd_export, "missing --db FILE");
     if (!format)

@@ -240,6 +240,31 @@ static void keywords_export_csv(void **state)
     free(out);
 }
 
+static void keywords_export_cli(void **state)
+{
+    fx *f = *state;
+    char bin[FIXTURE_PATH_MAX], *out = NULL, *err = NULL;
+    /* English reviews only: r3 (Russian) drops out of "bad" */
+    char *ok[] = {bin, "export", "keywords", "--db", f->path, "--format", "jsonl", "--by", "all",
+                  "--top", "1", "--lang", "en", NULL};
+    char *wrong_kind[] = {bin, "export", "reviews", "--db", f->path, "--format", "csv", "--top",
+                          "1", NULL};
+    char *wrong_filter[] = {bin, "export", "keywords", "--db", f->path, "--format", "csv",
+                            "--aspect", "delivery", NULL};
+
+    snprintf(bin, sizeof(bin), "%s/revmine", rm_test_bin_dir());
+    assert_int_equal(rm_test_run(ok, NULL, &out, &err, 20000), 0);
+    assert_string_equal(out, "{\"scope\":\"\",\"side\":\"praised\",\"rank\":1,\"term\":\"great\","
+                             "\"reviews\":5,\"mean_valence\":2.45}\n"
+                             "{\"scope\":\"\",\"side\":\"complained\",\"rank\":1,\"term\":\"bad\","
+                             "\"reviews\":2,\"mean_valence\":-1.5}\n");
+    free(out), free(err);
+    assert_int_equal(rm_test_run(wrong_kind, NULL, &out, &err, 20000), 2);
+    free(out), free(err);
+    assert_int_equal(rm_test_run(wrong_filter, NULL, &out, &err, 20000), 2);
+    free(out), free(err);
+}
+
 static void keywords_by_parse(void **state)
 {
     rm_keywords_by by;
@@ -260,6 +285,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(keywords_per_site_and_all, setup, teardown),
         cmocka_unit_test_setup_teardown(keywords_export_csv, setup, teardown),
+        cmocka_unit_test_setup_teardown(keywords_export_cli, setup, teardown),
         cmocka_unit_test(keywords_by_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
