@@ -120,9 +120,16 @@ static int parse_args(int argc, char **argv, rm_export_opts *o, const char **db,
     if (keyword_flags && o->kind != RM_EXPORT_KEYWORDS)
         return rm_cli_usage_error(&rm_cmd_export, "--by, --min-support and --top are for "
                                                   "keywords");
+    /* A filter a kind cannot apply is refused, never silently ignored. */
     if (o->kind == RM_EXPORT_KEYWORDS && (o->label || o->aspect))
         return rm_cli_usage_error(&rm_cmd_export, "keywords filter by --site, --since, "
                                                   "--until, --product and --lang");
+    if (o->kind == RM_EXPORT_PRODUCTS && (o->lang || o->label))
+        return rm_cli_usage_error(&rm_cmd_export, "products filter by --site, --since, "
+                                                  "--until, --product and --aspect");
+    if (o->kind == RM_EXPORT_PROFILES && (o->product || o->lang || o->label || o->aspect))
+        return rm_cli_usage_error(&rm_cmd_export, "profiles filter by --site, --since and "
+                                                  "--until");
     if (!*db)
         return rm_cli_usage_error(&rm_cmd_export, "missing --db FILE");
     if (!format)
