@@ -1,6 +1,7 @@
 /* The report: one self-contained HTML file an analyst opens in a browser to see a database at
  * a glance. Inline CSS and inline SVG charts drawn here; no script, font, image or style is
- * fetched from anywhere, so it works offline and leaks nothing when opened.
+ * fetched from anywhere, so it works offline and leaks nothing when opened. One inline script
+ * marks the document with its number of charts, so automated checks can tell it ran.
  *
  * Thread-safety: a report uses its own read-only connection; any thread may write one while a
  * crawl writes (WAL mode).

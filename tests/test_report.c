@@ -157,6 +157,39 @@ static void report_portrait_segments_when_present(void **state)
     free(html);
 }
 
+static void report_cli_replaces_only_on_success(void **state)
+{
+    fx *f = *state;
+    char bin[FIXTURE_PATH_MAX], html[FIXTURE_PATH_MAX + 16], tmp[FIXTURE_PATH_MAX + 32];
+    char missing[FIXTURE_PATH_MAX + 16], *out = NULL, *err = NULL, *text;
+    char *no_out[] = {bin, "report", "--db", f->path, NULL};
+    char *good[] = {bin, "report", "--db", f->path, "--out", html, NULL};
+    char *bad_db[] = {bin, "report", "--db", missing, "--out", html, NULL};
+
+    snprintf(bin, sizeof(bin), "%s/revmine", rm_test_bin_dir());
+    snprintf(html, sizeof(html), "%s/r.html", f->dir);
+    snprintf(tmp, sizeof(tmp), "%s.tmp", html);
+    snprintf(missing, sizeof(missing), "%s/none.db", f->dir);
+    assert_int_equal(rm_test_run(no_out, NULL, &out, &err, 20000), 2);
+    assert_non_null(strstr(err, "missing --out"));
+    free(out), free(err);
+    assert_int_equal(rm_test_run(good, NULL, &out, &err, 20000), 0);
+    free(out), free(err);
+    text = rm_test_read_file(html, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "</html>"));
+    free(text);
+    assert_null(rm_test_read_file(tmp, NULL));
+    /* a failing run leaves the previous report in place and no temporary file */
+    assert_int_equal(rm_test_run(bad_db, NULL, &out, &err, 20000), 1);
+    free(out), free(err);
+    text = rm_test_read_file(html, NULL);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "</html>"));
+    free(text);
+    assert_null(rm_test_read_file(tmp, NULL));
+}
+
 static char *esc(const char *s, size_t cut)
 {
     char *out = NULL;
@@ -195,6 +228,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(report_sections_carry_the_figures, setup, teardown),
         cmocka_unit_test_setup_teardown(report_escapes_database_text, setup, teardown),
         cmocka_unit_test_setup_teardown(report_portrait_segments_when_present, setup, teardown),
+        cmocka_unit_test_setup_teardown(report_cli_replaces_only_on_success, setup, teardown),
         cmocka_unit_test(report_escape_rules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
