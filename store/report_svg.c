@@ -89,7 +89,8 @@ static void value_text(FILE *out, double x, double y, const char *anchor, const 
 
 void rm_report_columns(FILE *out, const rm_report_bars *b, const char *aria)
 {
-    const double vw = b->width > 0 ? b->width : VW, top = 18, left = 8, h = 230;
+    /* a wide chart is shown larger: less height keeps it the others' height on screen */
+    const double vw = b->width > 0 ? b->width : VW, top = 18, left = 8, h = vw > VW ? 170 : 230;
     const double plot_h = h - top - 40, plot_w = vw - 2 * left;
     double max = max_of(b->values, b->n, 1), slot = plot_w / (double)RM_MAX(b->n, 1);
     size_t every = b->n > 12 ? (b->n + 11) / 12 : 1;
