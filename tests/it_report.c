@@ -134,8 +134,8 @@ static void inspect_screenshot(fx *f, const char *html)
      * line and the term bars on the right, each drawn in the sentiment colours. */
     assert_true(count_colour(&png, RM_REPORT_POS, 0, half, 150, SHOT_H) > 2000);
     assert_true(count_colour(&png, RM_REPORT_NEG, 0, half, 150, SHOT_H) > 2000);
-    assert_true(count_colour(&png, RM_REPORT_POS, half, SHOT_W, 150, SHOT_H) > 500);
-    assert_true(count_colour(&png, RM_REPORT_NEG, half, SHOT_W, 150, SHOT_H) > 500);
+    assert_true(count_colour(&png, RM_REPORT_POS, half, SHOT_W, 150, SHOT_H) > 2000);
+    assert_true(count_colour(&png, RM_REPORT_NEG, half, SHOT_W, 150, SHOT_H) > 2000);
     /* text, axes, anti-aliasing: a rendered page, not a flat fill */
     assert_true(distinct_colours(&png) > 200);
     free(png.rgb);
