@@ -9,10 +9,11 @@ static const char usage[] =
     "usage: revmine export KIND --db FILE --format csv|jsonl [--out FILE] [--bom]\n"
     "                      [--site HOST] [--since DATE] [--until DATE] [--product URL]\n"
     "                      [--lang en|ru|other] [--label pos|neu|neg] [--aspect NAME]\n"
-    "                      [--raw-identities]\n"
+    "                      [--raw-identities] [--by product|site|all] [--min-support N]\n"
+    "                      [--top N]\n"
     "       revmine export --columns\n"
     "\n"
-    "KIND is products, reviews, profiles or aspects. Rows stream in constant memory; CSV is\n"
+    "KIND is products, reviews, profiles, aspects or keywords. Rows stream in constant memory; CSV is\n"
     "RFC 4180 UTF-8 (--bom adds a byte-order mark for Excel) and text cells starting with\n"
     "= + - @ are prefixed with ' so spreadsheets never run them as formulas.\n"
     "\n"
@@ -23,7 +24,12 @@ static const char usage[] =
     "  --lang, --label    review language or sentiment label\n"
     "  --aspect NAME      reviews mentioning this aspect (aspects: only this aspect)\n"
     "  --raw-identities   people's names, handles and URLs instead of pseudonymous ids\n"
-    "  --columns          print the column reference of every kind (Markdown)\n";
+    "  --columns          print the column reference of every kind (Markdown)\n"
+    "\n"
+    "keywords: the top praised and complained-about terms (lexicon lemmas) per scope.\n"
+    "  --by WHAT          product (default), site or all\n"
+    "  --min-support N    reviews a term needs (default 2)\n"
+    "  --top N            terms per scope and side (default 10)\n";
 
 static bool valid_date(const char *s)
 {
@@ -64,9 +70,13 @@ static int parse_args(int argc, char **argv, rm_export_opts *o, const char **db,
         {"until", required_argument, NULL, 'U'},    {"product", required_argument, NULL, 'p'},
         {"lang", required_argument, NULL, 'l'},     {"label", required_argument, NULL, 'L'},
         {"aspect", required_argument, NULL, 'a'},   {"raw-identities", no_argument, NULL, 'R'},
-        {"columns", no_argument, NULL, 'C'},        {NULL, 0, NULL, 0},
+        {"columns", no_argument, NULL, 'C'},        {"by", required_argument, NULL, 'b'},
+        {"min-support", required_argument, NULL, 'm'},
+        {"top", required_argument, NULL, 't'},      {NULL, 0, NULL, 0},
     };
     const char *format = NULL;
+    bool keyword_flags = false;
+    long n;
     int c;
 
     while ((c = rm_cli_getopt(&rm_cmd_export, argc, argv, ":", longopts)) != -1) {
@@ -84,6 +94,19 @@ static int parse_args(int argc, char **argv, rm_export_opts *o, const char **db,
         case 'a': o->aspect = optarg; break;
         case 'R': o->raw_identities = true; break;
         case 'C': *columns = 1; break;
+        case 'b':
+            keyword_flags = true;
+            if (rm_keywords_by_parse(optarg, &o->keywords_by))
+                return rm_cli_usage_error(&rm_cmd_export, "--by is product, site or all");
+            break;
+        case 'm':
+        case 't':
+            keyword_flags = true;
+            if (rm_cli_parse_count(optarg, &n) || n < 1 || n > 1000000)
+                return rm_cli_usage_error(&rm_cmd_export, "--%s needs a number from 1",
+                                          c == 'm' ? "min-support" : "top");
+            *(c == 'm' ? &o->min_support : &o->top) = (int)n;
+            break;
         default: return RM_EXIT_USAGE;
         }
     }
@@ -94,6 +117,19 @@ static int parse_args(int argc, char **argv, rm_export_opts *o, const char **db,
                                                                 : "too many arguments");
     if (rm_export_kind_parse(argv[optind], &o->kind))
         return rm_cli_usage_error(&rm_cmd_export, "unknown KIND '%s'", argv[optind]);
+    if (keyword_flags && o->kind != RM_EXPORT_KEYWORDS)
+        return rm_cli_usage_error(&rm_cmd_export, "--by, --min-support and --top are for "
+                                                  "keywords");
+    /* A filter a kind cannot apply is refused, never silently ignored. */
+    if (o->kind == RM_EXPORT_KEYWORDS && (o->label || o->aspect))
+        return rm_cli_usage_error(&rm_cmd_export, "keywords filter by --site, --since, "
+                                                  "--until, --product and --lang");
+    if (o->kind == RM_EXPORT_PRODUCTS && (o->lang || o->label))
+        return rm_cli_usage_error(&rm_cmd_export, "products filter by --site, --since, "
+                                                  "--until, --product and --aspect");
+    if (o->kind == RM_EXPORT_PROFILES && (o->product || o->lang || o->label || o->aspect))
+        return rm_cli_usage_error(&rm_cmd_export, "profiles filter by --site, --since and "
+                                                  "--until");
     if (!*db)
         return rm_cli_usage_error(&rm_cmd_export, "missing --db FILE");
     if (!format)
@@ -146,5 +182,5 @@ static int run(int argc, char **argv)
     return RM_EXIT_OK;
 }
 
-const rm_cmd rm_cmd_export = {"export", "write products, reviews, profiles or aspects as CSV or "
-                                        "JSON Lines", usage, run};
+const rm_cmd rm_cmd_export = {"export", "write products, reviews, profiles, aspects or keywords "
+                                        "as CSV or JSON Lines", usage, run};

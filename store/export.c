@@ -3,7 +3,8 @@
 #include "store/export.h"
 #include "store/privacy.h"
 
-#include <jansson.h>
+#include <math.h>
+#include <utf8proc.h>
 
 typedef struct column {
     const char *name;
@@ -110,6 +111,15 @@ static const column aspect_cols[] = {
     {"lang", "se.lang", NULL, false, "review language"},
 };
 
+static const column keyword_cols[] = {
+    {"scope", NULL, NULL, true, "product URL (--by product), host (--by site) or empty (--by all)"},
+    {"side", NULL, NULL, false, "praised or complained"},
+    {"rank", NULL, NULL, false, "1 = most reviews, per scope and side"},
+    {"term", NULL, NULL, true, "lexicon lemma or phrase; negated terms read \"not good\""},
+    {"reviews", NULL, NULL, false, "reviews using the term (support, at least --min-support)"},
+    {"mean_valence", NULL, NULL, false, "mean valence in those reviews, about -4..4"},
+};
+
 typedef struct kind_def {
     const char *name;
     const column *cols;
@@ -153,6 +163,9 @@ static const kind_def kinds[RM_EXPORT_N_KINDS] = {
                            "LEFT JOIN products p ON p.id = r.product_id "
                            "LEFT JOIN sentiment se ON se.review_id = r.id",
                            REVIEW_FILTER "AND (?7 IS NULL OR a.aspect = ?7)", "r.id, a.rowid"},
+    /* Aggregated by store/keywords.c: no FROM of its own. */
+    [RM_EXPORT_KEYWORDS] = {"keywords", keyword_cols, RM_ARRAY_LEN(keyword_cols), NULL, NULL,
+                            NULL},
 };
 
 int rm_export_kind_parse(const char *s, rm_export_kind *out)
@@ -228,27 +241,98 @@ static void csv_row(FILE *out, sqlite3_stmt *st, const kind_def *k)
     fputs("\r\n", out);
 }
 
+/* ---- JSON Lines ---------------------------------------------------------------------------- */
+
+/* Whether s is valid UTF-8, as JSON requires; ASCII, the common case, is checked bytewise. */
+static bool valid_utf8(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n;
+        if ((unsigned char)s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        n = utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0)
+            return false;
+        i += (size_t)n;
+    }
+    return true;
+}
+
+/* RFC 8259 §7: quote, backslash and control characters escaped; runs of plain bytes go out
+ * in one write. */
+static void json_str(FILE *out, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t start = 0;
+    putc_unlocked('"', out);
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[7] = {'\\', 0};
+        size_t n = 2;
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        fwrite_unlocked(s + start, 1, i - start, out);
+        start = i + 1;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            n = 6;
+        }
+        fwrite_unlocked(esc, 1, n, out);
+    }
+    fwrite_unlocked(s + start, 1, len - start, out);
+    putc_unlocked('"', out);
+}
+
+/* A real with up to 10 significant digits that still reads as a real ("2.0", not "2"). */
+static void json_real_out(FILE *out, double v)
+{
+    char num[40];
+    int n = snprintf(num, sizeof(num), "%.10g", v);
+    fwrite_unlocked(num, 1, (size_t)n, out);
+    if (!strpbrk(num, ".eE"))
+        fwrite_unlocked(".0", 1, 2, out);
+}
+
+/* One object per row, written straight from the column values: no per-row allocation. NULLs,
+ * non-finite reals and strings that are not UTF-8 are left out, as absent. */
 static void jsonl_row(FILE *out, sqlite3_stmt *st, const kind_def *k)
 {
-    json_t *o = json_object();
+    bool first = true;
+    putc_unlocked('{', out);
     for (size_t i = 0; i < k->n; i++) {
-        int ci = (int)i;
-        json_t *v;
-        switch (sqlite3_column_type(st, ci)) {
-        case SQLITE_NULL: continue;
-        case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, ci)); break;
-        case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, ci)); break;
-        default:
-            v = json_stringn((const char *)sqlite3_column_text(st, ci),
-                             (size_t)sqlite3_column_bytes(st, ci));
-            break;
+        int ci = (int)i, type = sqlite3_column_type(st, ci);
+        const char *text = NULL;
+        size_t len = 0;
+        if (type == SQLITE_NULL || (type == SQLITE_FLOAT && !isfinite(sqlite3_column_double(st, ci))))
+            continue;
+        if (type != SQLITE_INTEGER && type != SQLITE_FLOAT) {
+            text = (const char *)sqlite3_column_text(st, ci);
+            len = (size_t)sqlite3_column_bytes(st, ci);
+            if (!text || !valid_utf8(text, len))
+                continue;
         }
-        if (v) /* invalid UTF-8 in a stored string yields NULL: leave the field out */
-            json_object_set_new(o, k->cols[i].name, v);
+        fprintf(out, "%s\"%s\":", first ? "" : ",", k->cols[i].name);
+        first = false;
+        if (type == SQLITE_INTEGER)
+            fprintf(out, "%lld", (long long)sqlite3_column_int64(st, ci));
+        else if (type == SQLITE_FLOAT)
+            json_real_out(out, sqlite3_column_double(st, ci));
+        else
+            json_str(out, text, len);
     }
-    json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-    fputc('\n', out);
-    json_decref(o);
+    fputs("}\n", out);
 }
 
 static char *build_sql(const kind_def *k, bool raw)
@@ -263,23 +347,47 @@ static char *build_sql(const kind_def *k, bool raw)
     return rm_buf_detach(&sql, NULL);
 }
 
-static rm_err run_export(rm_db *db, const rm_export_opts *o, FILE *out, int64_t *rows)
+char *rm_export_sql(rm_export_kind kind, bool raw_identities)
+{
+    if ((unsigned)kind >= RM_EXPORT_N_KINDS || !kinds[kind].from)
+        return NULL;
+    return build_sql(&kinds[kind], raw_identities);
+}
+
+static rm_err prepare(rm_db *db, const rm_export_opts *o, sqlite3_stmt **st)
 {
     const kind_def *k = &kinds[o->kind];
     const char *filters[] = {o->site, o->since, o->until, o->product, o->lang, o->label,
                              o->aspect};
-    char *sql = build_sql(k, o->raw_identities);
-    sqlite3_stmt *st;
+    char *sql;
     int rc;
 
-    rc = sqlite3_prepare_v2(rm_db_handle(db), sql, -1, &st, NULL);
+    if (o->kind == RM_EXPORT_KEYWORDS) {
+        rm_keywords_opts ko = {o->keywords_by, o->min_support, o->top, o->site, o->since,
+                               o->until, o->product, o->lang};
+        return rm_keywords_prepare(rm_db_handle(db), &ko, st);
+    }
+    sql = build_sql(k, o->raw_identities);
+    rc = sqlite3_prepare_v2(rm_db_handle(db), sql, -1, st, NULL);
     free(sql);
     if (rc != SQLITE_OK) {
         rm_log_error("export: %s", rm_db_errmsg(db));
         return RM_EDB;
     }
     for (int i = 0; i < 7; i++)
-        rm_db_bind_text(st, i + 1, filters[i]);
+        rm_db_bind_text(*st, i + 1, filters[i]);
+    return RM_OK;
+}
+
+static rm_err run_export(rm_db *db, const rm_export_opts *o, FILE *out, int64_t *rows)
+{
+    const kind_def *k = &kinds[o->kind];
+    sqlite3_stmt *st;
+    int rc;
+    rm_err err;
+
+    if ((err = prepare(db, o, &st)))
+        return err;
     if (o->format == RM_FORMAT_CSV) {
         if (o->bom)
             fputs("\xEF\xBB\xBF", out);

@@ -16,12 +16,14 @@
 
 #include "core/diag.h"
 #include "core/err.h"
+#include "store/keywords.h"
 
 typedef enum rm_export_kind {
     RM_EXPORT_PRODUCTS = 0,
     RM_EXPORT_REVIEWS,
     RM_EXPORT_PROFILES,
     RM_EXPORT_ASPECTS,
+    RM_EXPORT_KEYWORDS,       /* top praised and complained terms (store/keywords.h) */
     RM_EXPORT_N_KINDS
 } rm_export_kind;
 
@@ -40,6 +42,10 @@ typedef struct rm_export_opts {
     const char *lang;         /* en, ru, other */
     const char *label;        /* pos, neu, neg */
     const char *aspect;       /* aspect id */
+    /* Keywords only: grouping, minimum support, terms per scope and side (0 = defaults). */
+    rm_keywords_by keywords_by;
+    int min_support;
+    int top;
 } rm_export_opts;
 
 /* Parses "products", "reviews"...; returns -1 when unknown. */
@@ -50,6 +56,11 @@ const char *rm_export_kind_str(rm_export_kind k);
  * count. Problems are described in diag. */
 RM_MUST_CHECK rm_err rm_export(const char *db_path, const rm_export_opts *opts, FILE *out,
                                int64_t *rows, rm_diag *diag);
+
+/* The SELECT the export of kind runs, filters as parameters ?1..?7 (unbound = no filter), so
+ * tools can compare or explain it (bench/bench_export.c times the sqlite3 shell on it).
+ * Returns a new string (free), or NULL for keywords, which store/keywords.c computes. */
+char *rm_export_sql(rm_export_kind kind, bool raw_identities);
 
 /* Writes the column reference of every kind as Markdown. */
 void rm_export_write_columns(FILE *out);

@@ -444,6 +444,26 @@ static rm_err lookup_id(rm_store *s, const char *sql, const char *a, int64_t b, 
     return err;
 }
 
+/* Keywords (store/keywords.h) count the scorer's evidence terms: lexicon lemmas, negated ones
+ * prefixed, so "loved" and "love" group. A term said twice in one review is kept twice here;
+ * the queries count reviews, not mentions. */
+static rm_err put_terms(rm_store *s, int64_t review_id, const rm_sentiment *sent)
+{
+    rm_err err;
+    STMT(ins, "INSERT INTO review_terms(review_id, term, valence) VALUES (?1, ?2, ?3)");
+    for (size_t i = 0; i < sent->n_evidence; i++) {
+        const rm_evidence *e = &sent->evidence[i];
+        if (!e->term || !*e->term || e->valence == 0.0)
+            continue;
+        rm_db_bind_int(ins, 1, review_id);
+        rm_db_bind_text(ins, 2, e->term);
+        rm_db_bind_real(ins, 3, e->valence);
+        if ((err = rm_db_step_done(s->db, ins)))
+            return err;
+    }
+    return RM_OK;
+}
+
 static rm_err put_sentiment(rm_store *s, int64_t review_id, const rm_sentiment *sent,
                             int64_t now, bool fresh)
 {
@@ -459,12 +479,18 @@ static rm_err put_sentiment(rm_store *s, int64_t review_id, const rm_sentiment *
     rm_db_bind_int(up, 5, now);
     if ((err = rm_db_step_done(s->db, up)))
         return err;
-    if (!fresh) { /* a rescored review: its old aspects go */
+    if (!fresh) { /* a rescored review: its old aspects and terms go */
         STMT(del, "DELETE FROM aspects WHERE review_id = ?1");
         rm_db_bind_int(del, 1, review_id);
         if ((err = rm_db_step_done(s->db, del)))
             return err;
+        STMT(del_terms, "DELETE FROM review_terms WHERE review_id = ?1");
+        rm_db_bind_int(del_terms, 1, review_id);
+        if ((err = rm_db_step_done(s->db, del_terms)))
+            return err;
     }
+    if ((err = put_terms(s, review_id, sent)))
+        return err;
     STMT(ins, "INSERT INTO aspects(review_id, aspect, score, label, span_start, span_end, term) "
               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     for (size_t i = 0; i < sent->n_aspects; i++) {

@@ -8,12 +8,12 @@ PKGS=(
   libcurl4-openssl-dev libgumbo-dev libxml2-dev libpcre2-dev libsqlite3-dev
   libjansson-dev libyaml-dev libstemmer-dev libutf8proc-dev libmicrohttpd-dev zlib1g-dev libssl-dev
   libcmocka-dev sqlite3 python3
+  chromium  # tests/it_report.c renders the HTML report headless and inspects a screenshot
 )
 # Extra groups, installed only when asked: `tools/deps.sh fuzz`, `tools/deps.sh bench`.
 case "${1:-}" in
   fuzz) PKGS+=(clang libclang-rt-14-dev) ;;
   bench) PKGS+=(python3-scrapy wget2) ;;
-  report) PKGS+=(chromium) ;;
 esac
 
 missing=()
