@@ -11,11 +11,13 @@ typedef struct entry {
     time_t anchor;    /* last start, or when the scheduler was built */
     bool unfinished;  /* the last run did not end: due at once */
     time_t slot;      /* first slot after anchor - jitter; RM_SCHED_NEVER when none */
+    uint64_t seq;     /* order of the last start (0: none here), for fair ties */
 } entry;
 
 struct rm_sched {
     entry *v;
     size_t n;
+    uint64_t starts;  /* rm_sched_started() calls so far */
 };
 
 /* The slot is searched after anchor - jitter, so a run that started late within its jitter
@@ -129,8 +131,10 @@ void rm_sched_inherit(rm_sched *s, const rm_sched *old)
             continue;
         s->v[i].anchor = old->v[k].anchor;
         s->v[i].unfinished = old->v[k].unfinished;
+        s->v[i].seq = old->v[k].seq;
         recompute(&s->v[i]);
     }
+    s->starts = RM_MAX(s->starts, old->starts);
 }
 
 time_t rm_sched_due(const rm_sched *s, size_t i)
@@ -153,7 +157,22 @@ void rm_sched_started(rm_sched *s, size_t i, time_t now)
     entry *e = &s->v[i];
     e->anchor = now;
     e->unfinished = false;
+    e->seq = ++s->starts;
     recompute(e);
+}
+
+size_t rm_sched_pick(const rm_sched *s, time_t now, const bool *busy)
+{
+    size_t best = RM_SCHED_NONE;
+    for (size_t i = 0; i < s->n; i++) {
+        time_t due = rm_sched_due(s, i);
+        if ((busy && busy[i]) || due > now)
+            continue;
+        if (best == RM_SCHED_NONE || due < rm_sched_due(s, best) ||
+            (due == rm_sched_due(s, best) && s->v[i].seq < s->v[best].seq))
+            best = i;
+    }
+    return best;
 }
 
 uint32_t rm_sched_jitter(const rm_sched *s, size_t i)

@@ -67,6 +67,10 @@ time_t rm_sched_due(const rm_sched *s, size_t i);
 time_t rm_sched_slot(const rm_sched *s, size_t i);
 /* The job started at now: its next due time is the first jittered slot after now. */
 void rm_sched_started(rm_sched *s, size_t i, time_t now);
+/* The job to start next at now: due, not busy[i], earliest due first, and on a tie the one
+ * that started least recently (so a job cannot starve another behind a parallel limit).
+ * busy has rm_sched_count() entries (may be NULL: none busy). RM_SCHED_NONE when none. */
+size_t rm_sched_pick(const rm_sched *s, time_t now, const bool *busy);
 /* The job's jitter in seconds (the same for every slot). */
 uint32_t rm_sched_jitter(const rm_sched *s, size_t i);
 
