@@ -40,5 +40,8 @@ extern const rm_cmd rm_cmd_crawl;
 extern const rm_cmd rm_cmd_extract;
 extern const rm_cmd rm_cmd_score;
 extern const rm_cmd rm_cmd_export;
+extern const rm_cmd rm_cmd_daemon;
+extern const rm_cmd rm_cmd_status;
+extern const rm_cmd rm_cmd_runs;
 
 #endif

@@ -10,6 +10,9 @@ static const rm_cmd *const commands[] = {
     &rm_cmd_extract,
     &rm_cmd_score,
     &rm_cmd_export,
+    &rm_cmd_daemon,
+    &rm_cmd_status,
+    &rm_cmd_runs,
 };
 
 static void print_main_help(FILE *out)

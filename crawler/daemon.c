@@ -14,6 +14,7 @@
 #include "crawler/daemon.h"
 #include "crawler/sched.h"
 #include "store/db.h"
+#include "store/store.h"
 
 #include <errno.h>
 
@@ -26,6 +27,8 @@ typedef struct run {
     struct rm_daemon *d;
     char *name;
     const rm_job *job; /* points into ref->cfg */
+    char *spec;        /* the schedule, for the jobs table */
+    time_t next_due;   /* computed when the run started */
     cfg_ref *ref;
     pthread_t th;
     bool ended;        /* guarded by d->mu */
@@ -71,6 +74,15 @@ static const rm_daemon_clock sys_clock = {NULL, sys_now, sys_wait};
 
 /* ---- configs and history ------------------------------------------------------------------ */
 
+static void log_diag(const rm_diag *diag)
+{
+    for (size_t i = 0; i < diag->n; i++) {
+        const rm_diag_item *it = &diag->items[i];
+        rm_log_error("%s:%d: %s%s%s", it->file ? it->file : "", it->line,
+                     it->field ? it->field : "", it->field ? ": " : "", it->msg);
+    }
+}
+
 static void cfg_unref(cfg_ref *r)
 {
     if (r && --r->refs == 0) {
@@ -109,6 +121,40 @@ static rm_err load_history(const rm_daemon *d, rm_sched *s, rm_diag *diag)
     return RM_OK;
 }
 
+static int64_t due_or_none(time_t due)
+{
+    return due == RM_SCHED_NEVER ? -1 : (int64_t)due;
+}
+
+/* For `revmine status`: a job's schedule and next run. Failing costs only the display. */
+static void save_schedule(rm_db *db, const char *name, const char *spec, time_t due)
+{
+    rm_store *st = rm_store_new(db);
+    rm_err err = rm_store_job_schedule(st, name, spec, due_or_none(due));
+    if (err)
+        rm_log_warn("%s: cannot record the schedule (%s)", name, rm_err_str(err));
+    rm_store_free(st);
+}
+
+static rm_db *open_db(const char *path)
+{
+    rm_db *db = NULL;
+    rm_diag diag;
+    rm_diag_init(&diag);
+    if (rm_db_open(path, RM_DB_CREATE, &diag, &db) != RM_OK)
+        log_diag(&diag);
+    rm_diag_release(&diag);
+    return db;
+}
+
+static void save_schedules(const char *path, const rm_sched *s)
+{
+    rm_db *db = open_db(path);
+    for (size_t i = 0; db && i < rm_sched_count(s); i++)
+        save_schedule(db, rm_sched_name(s, i), rm_sched_spec(s, i), rm_sched_due(s, i));
+    rm_db_close(db);
+}
+
 /* Reads the config, builds its schedule and history. Returns the new config and schedule. */
 static rm_err load(rm_daemon *d, time_t now, rm_diag *diag, cfg_ref **cfg_out,
                    rm_sched **sched_out)
@@ -126,6 +172,8 @@ static rm_err load(rm_daemon *d, time_t now, rm_diag *diag, cfg_ref **cfg_out,
     }
     if (!err)
         err = load_history(d, s, diag);
+    if (!err)
+        save_schedules(d->o.db_path, s);
     if (err) {
         rm_sched_free(s);
         rm_config_free(cfg);
@@ -169,15 +217,6 @@ void rm_daemon_free(rm_daemon *d)
     free(d);
 }
 
-static void log_diag(const rm_diag *diag)
-{
-    for (size_t i = 0; i < diag->n; i++) {
-        const rm_diag_item *it = &diag->items[i];
-        rm_log_error("%s:%d: %s%s%s", it->file ? it->file : "", it->line,
-                     it->field ? it->field : "", it->field ? ": " : "", it->msg);
-    }
-}
-
 /* Loop thread, mu not held. */
 static void reload(rm_daemon *d)
 {
@@ -210,7 +249,13 @@ static void *run_main(void *arg)
 {
     run *r = arg;
     rm_daemon *d = r->d;
-    rm_err err = d->o.run(d->o.run_ctx, r->job, &d->stop_runs);
+    rm_db *db = open_db(d->o.db_path);
+    rm_err err;
+
+    if (db)
+        save_schedule(db, r->name, r->spec, r->next_due);
+    rm_db_close(db);
+    err = d->o.run(d->o.run_ctx, r->job, &d->stop_runs);
 
     if (err)
         rm_log_error("%s: run failed (%s)", r->name, rm_err_str(err));
@@ -242,9 +287,12 @@ static void start_run(rm_daemon *d, size_t i, time_t now)
     r->name = rm_xstrdup(rm_sched_name(d->sched, i));
     r->job = rm_config_job(d->cfg->cfg, r->name);
     r->ref = d->cfg;
+    r->spec = rm_xstrdup(rm_sched_spec(d->sched, i));
     rm_sched_started(d->sched, i, now);
+    r->next_due = rm_sched_due(d->sched, i);
     if (pthread_create(&r->th, NULL, run_main, r) != 0) {
         rm_log_error("%s: cannot start a thread (%s)", r->name, strerror(errno));
+        free(r->spec);
         free(r->name);
         free(r);
         return;
@@ -254,8 +302,7 @@ static void start_run(rm_daemon *d, size_t i, time_t now)
     d->runs = r;
     atomic_fetch_add(&d->running, 1);
     atomic_fetch_add(&d->runs_started, 1);
-    rm_time_iso(rm_sched_due(d->sched, i) == RM_SCHED_NEVER ? 0 : rm_sched_due(d->sched, i),
-                when);
+    rm_time_iso(r->next_due == RM_SCHED_NEVER ? 0 : r->next_due, when);
     rm_log_info("%s: run started; next due %s", r->name, when);
 }
 
@@ -282,6 +329,7 @@ static void reap(rm_daemon *d)
         ended = r->next;
         pthread_join(r->th, NULL);
         cfg_unref(r->ref);
+        free(r->spec);
         free(r->name);
         free(r);
     }

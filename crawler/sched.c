@@ -5,6 +5,7 @@
 
 typedef struct entry {
     char *name;
+    char *spec;       /* for status displays */
     rm_cron cron;
     rm_tz *tz;        /* NULL for interval schedules, which ignore zones */
     uint32_t jitter;  /* seconds added to every slot */
@@ -30,6 +31,19 @@ static void recompute(entry *e)
     e->slot = t;
 }
 
+static char *describe(const rm_job *j, const entry *e)
+{
+    rm_buf b;
+    rm_buf_init(&b, 512);
+    if (j->schedule_cron)
+        rm_buf_addf(&b, "%s %s", j->schedule_cron, j->timezone ? j->timezone : "UTC");
+    else
+        rm_buf_addf(&b, "every %lld s", (long long)e->cron.every);
+    if (j->jitter_ms >= 1000)
+        rm_buf_addf(&b, ", jitter %lld s", (long long)(j->jitter_ms / 1000));
+    return rm_buf_detach(&b, NULL);
+}
+
 static rm_err add_job(rm_sched *s, const rm_config *cfg, const rm_job *j, time_t now,
                       rm_diag *d)
 {
@@ -53,6 +67,7 @@ static rm_err add_job(rm_sched *s, const rm_config *cfg, const rm_job *j, time_t
         e->cron.every = RM_MAX((j->schedule_every_ms + 999) / 1000, 1);
     }
     e->name = rm_xstrdup(j->name);
+    e->spec = describe(j, e);
     e->jitter = rm_cron_jitter(j->name, (uint32_t)(j->jitter_ms / 1000));
     e->anchor = now;
     recompute(e);
@@ -90,6 +105,7 @@ void rm_sched_free(rm_sched *s)
         return;
     for (size_t i = 0; i < s->n; i++) {
         free(s->v[i].name);
+        free(s->v[i].spec);
         rm_tz_free(s->v[i].tz);
     }
     free(s->v);
@@ -104,6 +120,11 @@ size_t rm_sched_count(const rm_sched *s)
 const char *rm_sched_name(const rm_sched *s, size_t i)
 {
     return s->v[i].name;
+}
+
+const char *rm_sched_spec(const rm_sched *s, size_t i)
+{
+    return s->v[i].spec;
 }
 
 size_t rm_sched_find(const rm_sched *s, const char *name)

@@ -53,6 +53,9 @@ void rm_sched_free(rm_sched *s); /* NULL is fine */
 size_t rm_sched_count(const rm_sched *s);
 /* The job's name; borrowed, valid until rm_sched_free(). */
 const char *rm_sched_name(const rm_sched *s, size_t i);
+/* The schedule as people read it: "0 3 * * * Europe/Berlin", "every 900 s". Borrowed, valid
+ * until rm_sched_free(). */
+const char *rm_sched_spec(const rm_sched *s, size_t i);
 /* Index of the job called name, or RM_SCHED_NONE. */
 size_t rm_sched_find(const rm_sched *s, const char *name);
 
