@@ -144,6 +144,7 @@ static int serve(const daemon_args *a, rm_nlp *nlp, const sigset_t *set)
     rm_daemon_opts o = {a->config, a->db, (int)a->max_parallel, run_job, &r, NULL};
     sig_ctx s;
     pthread_t th;
+    rm_daemon_counts c;
     rm_diag d;
     rm_err err;
 
@@ -164,8 +165,10 @@ static int serve(const daemon_args *a, rm_nlp *nlp, const sigset_t *set)
                 a->max_parallel);
     rm_daemon_loop(s.d);
     pthread_join(th, NULL);
+    c = rm_daemon_get_counts(s.d);
+    rm_log_info("daemon stopped: %lld runs, %lld reloads, %lld reloads refused",
+                (long long)c.runs_ended, (long long)c.reloads, (long long)c.reload_errors);
     rm_daemon_free(s.d);
-    rm_log_info("daemon stopped");
     return RM_EXIT_OK;
 }
 

@@ -161,7 +161,8 @@ static rm_err load(rm_daemon *d, time_t now, rm_diag *diag, cfg_ref **cfg_out,
 {
     rm_config *cfg = NULL;
     rm_sched *s = NULL;
-    rm_err err = rm_config_load(d->o.config_path, diag, &cfg);
+    /* An unreadable config file is a configuration problem too (exit 2 in the command). */
+    rm_err err = rm_config_load(d->o.config_path, diag, &cfg) ? RM_ECONFIG : RM_OK;
 
     if (!err)
         err = rm_sched_new(cfg, now, diag, &s);
@@ -303,7 +304,8 @@ static void start_run(rm_daemon *d, size_t i, time_t now)
     atomic_fetch_add(&d->running, 1);
     atomic_fetch_add(&d->runs_started, 1);
     rm_time_iso(r->next_due == RM_SCHED_NEVER ? 0 : r->next_due, when);
-    rm_log_info("%s: run started; next due %s", r->name, when);
+    rm_log_info("%s: run started (jitter %u s); next due %s", r->name,
+                rm_sched_jitter(d->sched, i), r->next_due == RM_SCHED_NEVER ? "never" : when);
 }
 
 /* mu held on entry and exit; released while joining. */

@@ -168,11 +168,6 @@ time_t rm_sched_due(const rm_sched *s, size_t i)
     return e->slot + (time_t)e->jitter;
 }
 
-time_t rm_sched_slot(const rm_sched *s, size_t i)
-{
-    return s->v[i].slot;
-}
-
 void rm_sched_started(rm_sched *s, size_t i, time_t now)
 {
     entry *e = &s->v[i];

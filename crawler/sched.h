@@ -66,8 +66,6 @@ void rm_sched_set_history(rm_sched *s, size_t i, time_t last_start, bool unfinis
 void rm_sched_inherit(rm_sched *s, const rm_sched *old);
 /* When the job is next due (0 when at once); RM_SCHED_NEVER when never. */
 time_t rm_sched_due(const rm_sched *s, size_t i);
-/* The slot the job's next run belongs to, before jitter (RM_SCHED_NEVER when none). */
-time_t rm_sched_slot(const rm_sched *s, size_t i);
 /* The job started at now: its next due time is the first jittered slot after now. */
 void rm_sched_started(rm_sched *s, size_t i, time_t now);
 /* The job to start next at now: due, not busy[i], earliest due first, and on a tie the one
