@@ -173,8 +173,6 @@ static rm_err load(rm_daemon *d, time_t now, rm_diag *diag, cfg_ref **cfg_out,
     }
     if (!err)
         err = load_history(d, s, diag);
-    if (!err)
-        save_schedules(d->o.db_path, s);
     if (err) {
         rm_sched_free(s);
         rm_config_free(cfg);
@@ -203,6 +201,7 @@ rm_err rm_daemon_new(const rm_daemon_opts *o, rm_diag *diag, rm_daemon **out)
         rm_daemon_free(d);
         return err;
     }
+    save_schedules(d->o.db_path, d->sched);
     *out = d;
     return RM_OK;
 }
@@ -235,6 +234,7 @@ static void reload(rm_daemon *d)
     }
     /* What this daemon did since it started is newer than the runs table's last rows. */
     rm_sched_inherit(s, d->sched);
+    save_schedules(d->o.db_path, s);
     rm_sched_free(d->sched);
     d->sched = s;
     cfg_unref(d->cfg);

@@ -303,6 +303,27 @@ static const char two_jobs[] =
     "  - name: a\n    seeds: [http://127.0.0.1:9/]\n    schedule: {every: 1m}\n"
     "  - name: b\n    seeds: [http://127.0.0.1:9/]\n    schedule: {cron: \"*/2 * * * *\"}\n";
 
+/* The next run time the daemon recorded for `revmine status`. */
+static int64_t next_run_at(fx *x, const char *job)
+{
+    rm_db *db = NULL;
+    rm_diag d;
+    sqlite3_stmt *st;
+    int64_t v = -1;
+
+    rm_diag_init(&d);
+    assert_int_equal(rm_db_open(x->db, RM_DB_READONLY, &d, &db), RM_OK);
+    st = rm_db_stmt(db, "SELECT next_run_at FROM jobs WHERE name = ?1");
+    assert_non_null(st);
+    rm_db_bind_text(st, 1, job);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    rm_db_close(db);
+    rm_diag_release(&d);
+    return v;
+}
+
 /* a takes 150 s but is due every minute: its slots that pass while it runs give one run
  * right after it ends, never a second run beside it; b keeps its own schedule meanwhile. */
 static void daemon_long_run_is_not_overlapped(void **state)
@@ -323,6 +344,8 @@ static void daemon_long_run_is_not_overlapped(void **state)
     /* The last run of a was going when the daemon stopped: it was asked to stop. */
     assert_int_equal(atomic_load(&job_of(&x->f, "a")->stopped), 1);
     assert_int_equal(atomic_load(&x->f.max_concurrent), 2);
+    assert_int_equal(next_run_at(x, "a"), iso("2024-01-01T00:09:00Z"));
+    assert_int_equal(next_run_at(x, "b"), iso("2024-01-01T00:12:00Z"));
 }
 
 /* With one run at a time, b waits for a and a for b; neither starves. */
