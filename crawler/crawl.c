@@ -58,6 +58,7 @@ static void snapshot(engine *e, rm_crawl_stats *st)
     st->addr_refused = atomic_load(&c->addr_refused);
     st->records = w.records;
     st->new_reviews = w.new_reviews;
+    st->reviews_scored = atomic_load(&c->scored);
     st->price_changes = w.price_changes;
     st->duration_ms = rm_mono_ms() - e->started_ms;
     /* A resumed run adds to what its interrupted part counted. */
@@ -93,6 +94,7 @@ char *rm_crawl_stats_json(const rm_crawl_stats *st)
     json_object_set_new(o, "address_refused", json_integer(st->addr_refused));
     json_object_set_new(o, "records", json_integer(st->records));
     json_object_set_new(o, "new_reviews", json_integer(st->new_reviews));
+    json_object_set_new(o, "reviews_scored", json_integer(st->reviews_scored));
     json_object_set_new(o, "price_changes", json_integer(st->price_changes));
     json_object_set_new(o, "gone_products", json_integer(st->gone_products));
     json_object_set_new(o, "gone_reviews", json_integer(st->gone_reviews));
@@ -204,6 +206,7 @@ static void load_previous(engine *e)
         b->addr_refused = get_int(o, "address_refused");
         b->records = get_int(o, "records");
         b->new_reviews = get_int(o, "new_reviews");
+        b->reviews_scored = get_int(o, "reviews_scored");
         b->price_changes = get_int(o, "price_changes");
         b->duration_ms = get_int(o, "duration_ms");
         json_decref(o);

@@ -690,6 +690,36 @@ static rm_err cache_page(rm_store *s, const rm_page_result *r)
     return err;
 }
 
+rm_err rm_store_review_known(rm_db *db, const rm_review *r, bool *same_text)
+{
+    const char *text[] = {r->title, r->body};
+    char host[256], hash[17];
+    sqlite3_stmt *st;
+    const char *old;
+    rm_buf key;
+    int rc;
+
+    *same_text = false;
+    url_host(r->product, host, sizeof(host));
+    if (!host[0])
+        url_host(r->url, host, sizeof(host));
+    st = rm_db_stmt(db, "SELECT r.text_hash FROM reviews r JOIN sites s ON s.id = r.site_id "
+                        "WHERE s.host = ?1 AND r.review_key = ?2");
+    if (!st)
+        return RM_EDB;
+    rm_buf_init(&key, 65536);
+    review_key(r, &key);
+    rm_hash64_hex(hash_fields(text, 2), hash);
+    rm_db_bind_text(st, 1, host);
+    rm_db_bind_text(st, 2, key.ptr);
+    rc = sqlite3_step(st);
+    old = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    *same_text = old && !strcmp(old, hash);
+    sqlite3_reset(st);
+    rm_buf_release(&key);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? RM_OK : RM_EDB;
+}
+
 /* Products first, then profiles, then reviews: a review then finds its product and author
  * from the same page already stored. */
 static rm_err put_records(rm_store *s, const rm_page_result *r, rm_apply_stats *st)
@@ -709,8 +739,9 @@ static rm_err put_records(rm_store *s, const rm_page_result *r, rm_apply_stats *
             else if (rec->type == RM_REC_PROFILE)
                 err = put_profile(s, &rec->u.profile, r->fetched_at, st);
             else
-                err = put_review(s, &rec->u.review, r->sent ? &r->sent[i] : NULL, r->fetched_at,
-                                 &key, st);
+                err = put_review(s, &rec->u.review,
+                                 r->sent && (!r->scored || r->scored[i]) ? &r->sent[i] : NULL,
+                                 r->fetched_at, &key, st);
         }
     }
     rm_buf_release(&key);

@@ -56,6 +56,8 @@ typedef struct rm_page_result {
     int64_t fetched_at;         /* Unix seconds */
     rm_recs recs;               /* OK: products, reviews, profiles (links are in urls) */
     rm_sentiment *sent;         /* parallel to recs.v (review entries only), or NULL */
+    const bool *scored;         /* parallel to sent: false = not scored because the store
+                                 * holds the same text (rm_store_review_known); NULL = all */
     rm_new_url *urls;           /* links to enqueue */
     size_t n_urls;
     const char *content_type;
@@ -105,6 +107,10 @@ RM_MUST_CHECK rm_err rm_store_apply_page(rm_store *s, const rm_page_result *r,
  * and *reviews. Call only for complete runs: a stopped run has not fetched every page. */
 RM_MUST_CHECK rm_err rm_store_mark_gone(rm_store *s, int64_t job_id, int64_t run_id,
                                         int64_t now, int64_t *products, int64_t *reviews);
+/* Whether the store holds review r (same site and review key, as rm_store_apply_page() keys
+ * it) with the same title and body: scoring it again would change nothing. db is any
+ * connection of the calling thread (workers use read-only ones). */
+RM_MUST_CHECK rm_err rm_store_review_known(rm_db *db, const rm_review *r, bool *same_text);
 /* Caches a host's robots.txt (body may be NULL for 4xx/5xx). */
 RM_MUST_CHECK rm_err rm_store_save_robots(rm_store *s, const char *host, int status,
                                           const char *body, int64_t fetched_at);

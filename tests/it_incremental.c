@@ -137,6 +137,8 @@ static void check_reviews(fx *f, json_t *changes, json_t *res)
     assert_int_equal(q(f, "SELECT count(*) FROM sentiment WHERE scored_at >= "
                           "(SELECT max(started_at) FROM runs)", NULL),
                      (int64_t)json_array_size(added));
+    /* ... and the workers computed no other score: known texts were not scored again. */
+    assert_int_equal(stat_of(res, "reviews_scored"), (int64_t)json_array_size(added));
 }
 
 static void check_prices(fx *f, json_t *truth0, json_t *changes, json_t *res)
