@@ -1,5 +1,6 @@
 /* The store's incremental bookkeeping: rm_store_mark_gone() after a complete run, gone_at
- * cleared when a record is seen again, and rm_store_job_schedule() for `revmine status`. */
+ * cleared when a record is seen again, rm_store_review_known() for scoring only new texts,
+ * and rm_store_job_schedule() for `revmine status`. */
 #include "core/rm.h"
 #include "store/db.h"
 #include "store/store.h"
@@ -205,6 +206,35 @@ static void store_gone_decides_by_whole_seconds(void **state)
     mark(f, run, 101, 1, 1);
 }
 
+/* Workers skip scoring a review only when the store has its exact text under its key. */
+static void store_review_known_compares_key_and_text(void **state)
+{
+    fx *f = *state;
+    rm_review r;
+    bool same = true;
+
+    first_run(f);
+    memset(&r, 0, sizeof(r));
+    r.url = pages[0];
+    r.product = pages[0];
+    r.id = "r1";
+    r.body = "r1"; /* fetched() stores the id as the body */
+    assert_int_equal(rm_store_review_known(f->db, &r, &same), RM_OK);
+    assert_true(same);
+    r.body = "r1, edited";
+    assert_int_equal(rm_store_review_known(f->db, &r, &same), RM_OK);
+    assert_false(same);
+    r.body = "r1";
+    r.id = "r9";
+    assert_int_equal(rm_store_review_known(f->db, &r, &same), RM_OK);
+    assert_false(same);
+    /* Another site with the same review id is another review. */
+    r.id = "r1";
+    r.product = "http://other.test/p/1";
+    assert_int_equal(rm_store_review_known(f->db, &r, &same), RM_OK);
+    assert_false(same);
+}
+
 static void store_job_schedule_round_trip(void **state)
 {
     fx *f = *state;
@@ -223,6 +253,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_gone_marks_vanished_and_clears_on_return, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(store_gone_decides_by_whole_seconds, setup, teardown),
+        cmocka_unit_test_setup_teardown(store_review_known_compares_key_and_text, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(store_job_schedule_round_trip, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
