@@ -42,5 +42,8 @@ extern const rm_cmd rm_cmd_score;
 extern const rm_cmd rm_cmd_export;
 extern const rm_cmd rm_cmd_search;
 extern const rm_cmd rm_cmd_report;
+extern const rm_cmd rm_cmd_daemon;
+extern const rm_cmd rm_cmd_status;
+extern const rm_cmd rm_cmd_runs;
 
 #endif

@@ -12,6 +12,9 @@ static const rm_cmd *const commands[] = {
     &rm_cmd_export,
     &rm_cmd_search,
     &rm_cmd_report,
+    &rm_cmd_daemon,
+    &rm_cmd_status,
+    &rm_cmd_runs,
 };
 
 static void print_main_help(FILE *out)

@@ -58,6 +58,7 @@ static void snapshot(engine *e, rm_crawl_stats *st)
     st->addr_refused = atomic_load(&c->addr_refused);
     st->records = w.records;
     st->new_reviews = w.new_reviews;
+    st->reviews_scored = atomic_load(&c->scored);
     st->price_changes = w.price_changes;
     st->duration_ms = rm_mono_ms() - e->started_ms;
     /* A resumed run adds to what its interrupted part counted. */
@@ -93,7 +94,10 @@ char *rm_crawl_stats_json(const rm_crawl_stats *st)
     json_object_set_new(o, "address_refused", json_integer(st->addr_refused));
     json_object_set_new(o, "records", json_integer(st->records));
     json_object_set_new(o, "new_reviews", json_integer(st->new_reviews));
+    json_object_set_new(o, "reviews_scored", json_integer(st->reviews_scored));
     json_object_set_new(o, "price_changes", json_integer(st->price_changes));
+    json_object_set_new(o, "gone_products", json_integer(st->gone_products));
+    json_object_set_new(o, "gone_reviews", json_integer(st->gone_reviews));
     json_object_set_new(o, "queued", json_integer(st->queued));
     json_object_set_new(o, "duration_ms", json_integer(st->duration_ms));
     json_object_set_new(o, "pages_per_s",
@@ -119,7 +123,7 @@ static rm_err save_run_op(rm_store *s, void *ctx, rm_apply_stats *unused)
         db, "UPDATE runs SET pages = ?2, bytes = ?3, status_2xx = ?4, status_3xx = ?5, "
             "status_4xx = ?6, status_5xx = ?7, not_modified = ?8, errors = ?9, retries = ?10, "
             "robots_denied = ?11, bad_pages = ?12, records = ?13, new_reviews = ?14, "
-            "price_changes = ?15, duration_ms = ?16, stats = ?17, "
+            "price_changes = ?15, duration_ms = ?16, stats = ?17, gone_products = ?20, "
             "outcome = COALESCE(?18, outcome), "
             "ended_at = CASE WHEN ?18 IS NULL THEN NULL ELSE ?19 END WHERE id = ?1");
     rm_err err;
@@ -148,6 +152,7 @@ static rm_err save_run_op(rm_store *s, void *ctx, rm_apply_stats *unused)
     rm_db_bind_text(st, 17, json);
     rm_db_bind_text(st, 18, r->outcome);
     rm_db_bind_int(st, 19, (int64_t)time(NULL));
+    rm_db_bind_int(st, 20, r->st.gone_products);
     err = rm_db_step_done(db, st);
     free(json);
     return err;
@@ -201,6 +206,7 @@ static void load_previous(engine *e)
         b->addr_refused = get_int(o, "address_refused");
         b->records = get_int(o, "records");
         b->new_reviews = get_int(o, "new_reviews");
+        b->reviews_scored = get_int(o, "reviews_scored");
         b->price_changes = get_int(o, "price_changes");
         b->duration_ms = get_int(o, "duration_ms");
         json_decref(o);
@@ -664,6 +670,35 @@ static rm_err start(engine *e)
     return RM_OK;
 }
 
+typedef struct gone_ctx {
+    int64_t job_id, run_id;
+    int64_t products, reviews; /* set on the writer thread, read after the flush */
+} gone_ctx;
+
+static rm_err mark_gone_op(rm_store *s, void *ctx, rm_apply_stats *unused)
+{
+    gone_ctx *g = ctx;
+    (void)unused;
+    return rm_store_mark_gone(s, g->job_id, g->run_id, (int64_t)time(NULL), &g->products,
+                              &g->reviews);
+}
+
+/* Only a complete run has asked for every page, so only then does "not seen" mean gone. */
+static void mark_gone(engine *e, rm_crawl_stats *st)
+{
+    gone_ctx g = {e->job_id, e->run_id, 0, 0};
+    if (rm_writer_submit(e->writer, mark_gone_op, NULL, &g) != RM_OK ||
+        rm_writer_flush(e->writer) != RM_OK) {
+        atomic_store(&e->fatal, 1);
+        return;
+    }
+    st->gone_products = g.products;
+    st->gone_reviews = g.reviews;
+    if (g.products || g.reviews)
+        rm_log_info("%s: %lld products and %lld reviews are gone from the site",
+                    e->job->name, (long long)g.products, (long long)g.reviews);
+}
+
 static const char *finish(engine *e, rm_crawl_stats *st)
 {
     int64_t pending = -1;
@@ -686,6 +721,10 @@ static const char *finish(engine *e, rm_crawl_stats *st)
                                      : "stopped";
     snapshot(e, st);
     st->queued = pending < 0 ? 0 : pending;
+    if (!strcmp(outcome, "done"))
+        mark_gone(e, st);
+    if (atomic_load(&e->fatal))
+        outcome = "failed";
     save_run(e, outcome, st);
     return outcome;
 }

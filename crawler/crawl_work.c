@@ -18,6 +18,7 @@ typedef struct worker {
     engine *e;
     rm_arena *scratch;
     uint64_t *skip; /* LINK_CACHE hashes; 0 = empty */
+    rm_db *rdb;     /* this worker's read connection (known reviews); NULL: score all */
 } worker;
 
 typedef struct result_ctx {
@@ -281,13 +282,29 @@ static void normalise_records(engine *e, rm_page_result *pr, const char *page_ur
     }
 }
 
-static void score_reviews(engine *e, rm_page_result *pr, rm_buf *tmp)
+/* A re-crawl meets mostly reviews it has: those whose text the store holds already keep
+ * their stored score, and only new or edited texts are scored. */
+static bool needs_score(const worker *w, const rm_review *r)
 {
+    bool same = false;
+    return !w->rdb || rm_store_review_known(w->rdb, r, &same) != RM_OK || !same;
+}
+
+static void score_reviews(worker *w, rm_page_result *pr, rm_buf *tmp)
+{
+    engine *e = w->e;
+    bool *scored = rm_arena_calloc(pr->arena, pr->recs.n ? pr->recs.n : 1, sizeof(bool));
+
     pr->sent = rm_arena_calloc(pr->arena, pr->recs.n ? pr->recs.n : 1, sizeof(rm_sentiment));
+    pr->scored = scored;
     for (size_t i = 0; i < pr->recs.n; i++) {
         const rm_review *r = &pr->recs.v[i].u.review;
-        if (pr->recs.v[i].type != RM_REC_REVIEW || (!r->title && !r->body))
+        if (pr->recs.v[i].type != RM_REC_REVIEW || !needs_score(w, r))
             continue;
+        scored[i] = true; /* a review without text is stored with the zero score */
+        if (!r->title && !r->body)
+            continue;
+        atomic_fetch_add(&e->c.scored, 1);
         /* Titles carry sentiment too ("Брак!"); spans then count from the title's start. */
         rm_buf_reset(tmp);
         if (r->title)
@@ -328,7 +345,7 @@ static void page_records(worker *w, task *t, result_ctx *rc)
     rm_buf_init(&tmp, 1 << 20);
     normalise_records(e, pr, page_url, &tmp);
     collect_links(w, pr, t, &tmp);
-    score_reviews(e, pr, &tmp);
+    score_reviews(w, pr, &tmp);
     rm_buf_release(&tmp);
     if (e->job->cache_pages) {
         pr->body = rm_arena_strndup(pr->arena, res->body.ptr, res->body.len);
@@ -395,14 +412,23 @@ static void process(worker *w, task *t)
 
 void *rm_crawl_worker(void *arg)
 {
-    worker w = {arg, rm_arena_new(2 * 1024 * 1024), rm_xcalloc(LINK_CACHE, sizeof(uint64_t))};
+    worker w = {arg, rm_arena_new(2 * 1024 * 1024), rm_xcalloc(LINK_CACHE, sizeof(uint64_t)),
+                NULL};
     void *item;
+    rm_diag d;
+
+    /* Without a read connection every review is scored: slower, never wrong. */
+    rm_diag_init(&d);
+    if (rm_db_open(w.e->o->db_path, RM_DB_READONLY, &d, &w.rdb) != RM_OK)
+        w.rdb = NULL;
+    rm_diag_release(&d);
 
     /* 2 MB: a parsed page fits the first chunk, so a page costs no malloc for its tree. */
     while (rm_queue_pop(w.e->work, &item) == RM_OK) {
         process(&w, item);
         rm_arena_reset(w.scratch);
     }
+    rm_db_close(w.rdb);
     rm_arena_free(w.scratch);
     free(w.skip);
     return NULL;

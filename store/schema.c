@@ -99,5 +99,12 @@ static const char v1[] =
     "  INSERT INTO reviews_fts(rowid, title, body) VALUES (new.id, new.title, new.body);\n"
     "END;\n";
 
-const char *const rm_schema_migrations[] = {v1};
+/* Scheduled runs: how many products a complete run found gone (products.gone_at), and each
+ * job's schedule and next run as the daemon last computed them, for `revmine status`. */
+static const char v2_schedules[] =
+    "ALTER TABLE runs ADD COLUMN gone_products INTEGER NOT NULL DEFAULT 0;\n"
+    "ALTER TABLE jobs ADD COLUMN schedule TEXT;\n"
+    "ALTER TABLE jobs ADD COLUMN next_run_at INTEGER;\n";
+
+const char *const rm_schema_migrations[] = {v1, v2_schedules};
 const size_t rm_schema_n_migrations = RM_ARRAY_LEN(rm_schema_migrations);

@@ -72,6 +72,20 @@ rm_err rm_store_job(rm_store *s, const char *name, int64_t *job_id)
     return err ? err : found ? RM_OK : RM_EDB;
 }
 
+rm_err rm_store_job_schedule(rm_store *s, const char *name, const char *schedule,
+                             int64_t next_run_at)
+{
+    int64_t id;
+    rm_err err = rm_store_job(s, name, &id);
+    if (err)
+        return err;
+    STMT(up, "UPDATE jobs SET schedule = ?2, next_run_at = ?3 WHERE id = ?1");
+    rm_db_bind_int(up, 1, id);
+    rm_db_bind_text(up, 2, schedule);
+    rm_db_bind_count(up, 3, next_run_at);
+    return rm_db_step_done(s->db, up);
+}
+
 rm_err rm_store_open_run(rm_store *s, int64_t job_id, int64_t *run_id)
 {
     bool found;
@@ -141,6 +155,47 @@ rm_err rm_store_save_robots(rm_store *s, const char *host, int status, const cha
     rm_db_bind_text(up, 3, body);
     rm_db_bind_int(up, 4, fetched_at);
     return rm_db_step_done(s->db, up);
+}
+
+/* Runs st (bound to ?1 job, ?2 run, ?3 now) and adds the rows it changed to *count. */
+static rm_err mark(rm_store *s, sqlite3_stmt *st, int64_t job_id, int64_t run_id, int64_t now,
+                   int64_t *count)
+{
+    rm_err err;
+    rm_db_bind_int(st, 1, job_id);
+    rm_db_bind_int(st, 2, run_id);
+    rm_db_bind_int(st, 3, now);
+    if ((err = rm_db_step_done(s->db, st)))
+        return err;
+    *count += sqlite3_changes(rm_db_handle(s->db));
+    return RM_OK;
+}
+
+rm_err rm_store_mark_gone(rm_store *s, int64_t job_id, int64_t run_id, int64_t now,
+                          int64_t *products, int64_t *reviews)
+{
+    rm_err err;
+    *products = *reviews = 0;
+    STMT(dead, "UPDATE products SET gone_at = ?3 WHERE gone_at IS NULL AND url IN ("
+               "SELECT url FROM frontier WHERE job_id = ?1 AND run_id = ?2 "
+               "AND state = 2 AND status IN (404, 410))");
+    if ((err = mark(s, dead, job_id, run_id, now, products)))
+        return err;
+    STMT(unseen, "UPDATE products SET gone_at = ?3 WHERE gone_at IS NULL "
+                 "AND last_seen < (SELECT started_at FROM runs WHERE id = ?2) AND url IN ("
+                 "SELECT url FROM frontier WHERE job_id = ?1 AND run_id = ?2 AND state = 1)");
+    if ((err = mark(s, unseen, job_id, run_id, now, products)))
+        return err;
+    STMT(orphan, "UPDATE reviews SET gone_at = ?3 WHERE gone_at IS NULL "
+                 "AND last_seen < (SELECT started_at FROM runs WHERE id = ?2) "
+                 "AND product_id IN (SELECT id FROM products WHERE gone_at IS NOT NULL)");
+    if ((err = mark(s, orphan, job_id, run_id, now, reviews)))
+        return err;
+    STMT(off_page, "UPDATE reviews SET gone_at = ?3 WHERE gone_at IS NULL "
+                   "AND last_seen < (SELECT started_at FROM runs WHERE id = ?2) "
+                   "AND page_url IN (SELECT url FROM frontier WHERE job_id = ?1 "
+                   "AND run_id = ?2 AND (state = 1 OR (state = 2 AND status IN (404, 410))))");
+    return mark(s, off_page, job_id, run_id, now, reviews);
 }
 
 static const int state_of[] = {
@@ -661,6 +716,36 @@ static rm_err cache_page(rm_store *s, const rm_page_result *r)
     return err;
 }
 
+rm_err rm_store_review_known(rm_db *db, const rm_review *r, bool *same_text)
+{
+    const char *text[] = {r->title, r->body};
+    char host[256], hash[17];
+    sqlite3_stmt *st;
+    const char *old;
+    rm_buf key;
+    int rc;
+
+    *same_text = false;
+    url_host(r->product, host, sizeof(host));
+    if (!host[0])
+        url_host(r->url, host, sizeof(host));
+    st = rm_db_stmt(db, "SELECT r.text_hash FROM reviews r JOIN sites s ON s.id = r.site_id "
+                        "WHERE s.host = ?1 AND r.review_key = ?2");
+    if (!st)
+        return RM_EDB;
+    rm_buf_init(&key, 65536);
+    review_key(r, &key);
+    rm_hash64_hex(hash_fields(text, 2), hash);
+    rm_db_bind_text(st, 1, host);
+    rm_db_bind_text(st, 2, key.ptr);
+    rc = sqlite3_step(st);
+    old = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    *same_text = old && !strcmp(old, hash);
+    sqlite3_reset(st);
+    rm_buf_release(&key);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? RM_OK : RM_EDB;
+}
+
 /* Products first, then profiles, then reviews: a review then finds its product and author
  * from the same page already stored. */
 static rm_err put_records(rm_store *s, const rm_page_result *r, rm_apply_stats *st)
@@ -680,8 +765,9 @@ static rm_err put_records(rm_store *s, const rm_page_result *r, rm_apply_stats *
             else if (rec->type == RM_REC_PROFILE)
                 err = put_profile(s, &rec->u.profile, r->fetched_at, st);
             else
-                err = put_review(s, &rec->u.review, r->sent ? &r->sent[i] : NULL, r->fetched_at,
-                                 &key, st);
+                err = put_review(s, &rec->u.review,
+                                 r->sent && (!r->scored || r->scored[i]) ? &r->sent[i] : NULL,
+                                 r->fetched_at, &key, st);
         }
     }
     rm_buf_release(&key);

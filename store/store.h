@@ -56,6 +56,8 @@ typedef struct rm_page_result {
     int64_t fetched_at;         /* Unix seconds */
     rm_recs recs;               /* OK: products, reviews, profiles (links are in urls) */
     rm_sentiment *sent;         /* parallel to recs.v (review entries only), or NULL */
+    const bool *scored;         /* parallel to sent: false = not scored because the store
+                                 * holds the same text (rm_store_review_known); NULL = all */
     rm_new_url *urls;           /* links to enqueue */
     size_t n_urls;
     const char *content_type;
@@ -80,6 +82,10 @@ rm_db *rm_store_db(rm_store *s);
 
 /* Jobs and runs. */
 RM_MUST_CHECK rm_err rm_store_job(rm_store *s, const char *name, int64_t *job_id);
+/* Records the job's schedule (as written) and next run time (Unix seconds, -1: none), creating
+ * the job when new. Borrows name and schedule during the call. */
+RM_MUST_CHECK rm_err rm_store_job_schedule(rm_store *s, const char *name, const char *schedule,
+                                           int64_t next_run_at);
 /* The unfinished run of the job (crashed or stopped), or 0. */
 RM_MUST_CHECK rm_err rm_store_open_run(rm_store *s, int64_t job_id, int64_t *run_id);
 /* Starts a run. When fresh (no unfinished run), every finished frontier row of the job is
@@ -92,6 +98,19 @@ RM_MUST_CHECK rm_err rm_store_add_urls(rm_store *s, int64_t job_id, const rm_new
 /* Records one fetched URL: frontier state, records, sentiment, new links, page cache. */
 RM_MUST_CHECK rm_err rm_store_apply_page(rm_store *s, const rm_page_result *r,
                                          rm_apply_stats *st);
+/* After a run of the job that ended complete ("done"): marks gone (gone_at = now) the
+ * products whose URL answered 404 or 410 in the run, and those whose page the run fetched
+ * without showing them; then the reviews of gone products and the reviews a page fetched in
+ * the run no longer shows. "Shown" means last_seen at or after the run's start, so a record
+ * first stored in the same second as the run began is never marked. Seen again later, a
+ * record's gone_at is cleared by rm_store_apply_page(). Counts what it marked into *products
+ * and *reviews. Call only for complete runs: a stopped run has not fetched every page. */
+RM_MUST_CHECK rm_err rm_store_mark_gone(rm_store *s, int64_t job_id, int64_t run_id,
+                                        int64_t now, int64_t *products, int64_t *reviews);
+/* Whether the store holds review r (same site and review key, as rm_store_apply_page() keys
+ * it) with the same title and body: scoring it again would change nothing. db is any
+ * connection of the calling thread (workers use read-only ones). */
+RM_MUST_CHECK rm_err rm_store_review_known(rm_db *db, const rm_review *r, bool *same_text);
 /* Caches a host's robots.txt (body may be NULL for 4xx/5xx). */
 RM_MUST_CHECK rm_err rm_store_save_robots(rm_store *s, const char *host, int status,
                                           const char *body, int64_t fetched_at);
