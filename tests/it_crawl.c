@@ -3,6 +3,8 @@
 #include "core/rm.h"
 #include "tests/helpers/crawlrun.h"
 
+#include <sys/stat.h>
+
 typedef struct fx {
     char *dir;
     char db[FIXTURE_PATH_MAX];
@@ -44,6 +46,13 @@ static void crawl_demo_matches_ground_truth(void **state)
     assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM frontier WHERE url LIKE '%/cart%' "
                                   "AND state = 1"), 0);
     assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM runs WHERE outcome = 'done'"), 1);
+    /* the run ends with its WAL folded into the database file: the .db alone is complete */
+    {
+        char wal[FIXTURE_PATH_MAX + 8];
+        struct stat sb;
+        snprintf(wal, sizeof(wal), "%s-wal", f->db);
+        assert_true(stat(wal, &sb) != 0 || sb.st_size == 0);
+    }
 }
 
 static void crawl_again_is_incremental(void **state)

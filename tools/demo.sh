@@ -29,6 +29,7 @@ echo "demo: fixture marketplace at $MARKET_URL, social site at $SOCIAL_URL"
 "$build/revmine" export reviews --db "$out/revmine.db" --format csv --out "$out/reviews.csv"
 "$build/revmine" export products --db "$out/revmine.db" --format csv --out "$out/products.csv"
 "$build/revmine" export profiles --db "$out/revmine.db" --format jsonl --out "$out/profiles.jsonl"
+"$build/revmine" report --db "$out/revmine.db" --out "$out/report.html"
 
 echo
 echo "== summary"
@@ -49,4 +50,4 @@ SELECT 'most discussed aspects', group_concat(aspect || ' ' || printf('%+.2f', s
 SQL
 echo
 echo "Try one text:  echo 'Доставка быстрая, но размер маломерит' | $build/revmine score --json"
-echo "files: $out/revmine.db  $out/reviews.csv  $out/products.csv  $out/profiles.jsonl"
+echo "files: $out/revmine.db  $out/reviews.csv  $out/products.csv  $out/profiles.jsonl  $out/report.html"
