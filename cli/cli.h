@@ -40,5 +40,7 @@ extern const rm_cmd rm_cmd_crawl;
 extern const rm_cmd rm_cmd_extract;
 extern const rm_cmd rm_cmd_score;
 extern const rm_cmd rm_cmd_export;
+extern const rm_cmd rm_cmd_portrait;
+extern const rm_cmd rm_cmd_forget;
 
 #endif

@@ -12,9 +12,9 @@ static const char usage[] =
     "                      [--raw-identities]\n"
     "       revmine export --columns\n"
     "\n"
-    "KIND is products, reviews, profiles or aspects. Rows stream in constant memory; CSV is\n"
-    "RFC 4180 UTF-8 (--bom adds a byte-order mark for Excel) and text cells starting with\n"
-    "= + - @ are prefixed with ' so spreadsheets never run them as formulas.\n"
+    "KIND is products, reviews, profiles, aspects or portraits. Rows stream in constant\n"
+    "memory; CSV is RFC 4180 UTF-8 (--bom adds a byte-order mark for Excel) and text cells\n"
+    "starting with = + - @ are prefixed with ' so spreadsheets never run them as formulas.\n"
     "\n"
     "  --out FILE         write here instead of stdout\n"
     "  --site HOST        one site (host or host:port)\n"
@@ -146,5 +146,5 @@ static int run(int argc, char **argv)
     return RM_EXIT_OK;
 }
 
-const rm_cmd rm_cmd_export = {"export", "write products, reviews, profiles or aspects as CSV or "
-                                        "JSON Lines", usage, run};
+const rm_cmd rm_cmd_export = {"export", "write products, reviews, profiles, aspects or "
+                                        "portraits as CSV or JSON Lines", usage, run};

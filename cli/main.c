@@ -10,6 +10,8 @@ static const rm_cmd *const commands[] = {
     &rm_cmd_extract,
     &rm_cmd_score,
     &rm_cmd_export,
+    &rm_cmd_portrait,
+    &rm_cmd_forget,
 };
 
 static void print_main_help(FILE *out)

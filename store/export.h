@@ -22,6 +22,7 @@ typedef enum rm_export_kind {
     RM_EXPORT_REVIEWS,
     RM_EXPORT_PROFILES,
     RM_EXPORT_ASPECTS,
+    RM_EXPORT_PORTRAITS,
     RM_EXPORT_N_KINDS
 } rm_export_kind;
 
