@@ -165,6 +165,8 @@ static rm_err erase(rm_db *db, int64_t now, rm_forget_stats *st)
                       "fg_profiles)) WHERE id NOT IN (SELECT id FROM fg_profiles) AND "
                       "json_valid(links) AND EXISTS (SELECT 1 FROM json_each(profiles.links) j "
                       "WHERE j.value IN (SELECT url FROM fg_profiles))", &err);
+    changes_after(db, "DELETE FROM profile_keys WHERE kind = 'link' AND value IN (SELECT url "
+                      "FROM fg_profiles)", &err);
     st->profiles = changes_after(db, "DELETE FROM profiles WHERE id IN (SELECT id FROM "
                                      "fg_profiles)", &err);
     changes_after(db, "DELETE FROM portrait_dirty WHERE profile_id IN (SELECT id FROM "
