@@ -136,7 +136,7 @@ static const column portrait_cols[] = {
                    "json_each(po.categories))", NULL, true,
      "reviewed categories as category:reviews separated by ;"},
     {"price_level", "round(po.price_level, 4)", NULL, false,
-     "mean price of reviewed products over their site's median price"},
+     "geometric mean of reviewed products' prices over their site's median price"},
     {"mean_rating", "round(po.mean_rating, 4)", NULL, false, "mean rating given, 0-5"},
     {"mean_sentiment", "round(po.mean_sentiment, 4)", NULL, false, "mean review sentiment, -1..1"},
     {"attitude", "round(po.attitude, 4)", NULL, false,

@@ -411,6 +411,11 @@ static void forget_case(void **state, bool vacuum)
     assert_int_equal(q_int(f, "SELECT count(*) FROM forgotten"), 2);
     assert_int_equal(q_int(f, "SELECT count(*) FROM profiles WHERE links LIKE '%alice%'"), 0);
     assert_int_equal(q_int(f, "SELECT count(*) FROM portraits"), 5);
+    /* Crawled again, the forgotten person is not stored again; everybody else is. */
+    put_profiles(f, 0, RM_ARRAY_LEN(people));
+    put_reviews(f);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM profiles"), 6);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM reviews"), 1);
 }
 
 static void forget_leaves_no_trace(void **state)
