@@ -141,6 +141,72 @@ static int64_t changes_after(rm_db *db, const char *sql, rm_err *err)
     return *err ? 0 : sqlite3_changes64(rm_db_handle(db));
 }
 
+/* Other profiles' links to the person go (compared by URL key, as portraits link them). */
+static rm_err drop_links_in(rm_db *db, int64_t id, const char *links)
+{
+    json_t *arr = json_loads(links, 0, NULL), *keep = json_array();
+    char key[2048], *out;
+    size_t i;
+    json_t *v;
+    rm_err err;
+    STMT(is_them, "SELECT 1 FROM profile_keys WHERE kind = 'url' AND value = ?1 "
+                  "AND profile_id IN (SELECT id FROM fg_profiles)");
+    STMT(up, "UPDATE profiles SET links = ?2 WHERE id = ?1");
+
+    json_array_foreach(arr, i, v) {
+        bool them;
+        rm_portrait_url_key(json_string_value(v), key, sizeof(key));
+        rm_db_bind_text(is_them, 1, key);
+        them = sqlite3_step(is_them) == SQLITE_ROW;
+        sqlite3_reset(is_them);
+        if (!them)
+            json_array_append(keep, v);
+    }
+    out = json_array_size(keep) ? json_dumps(keep, JSON_COMPACT) : NULL;
+    rm_db_bind_int(up, 1, id);
+    rm_db_bind_text(up, 2, out);
+    err = rm_db_step_done(db, up);
+    free(out);
+    json_decref(keep);
+    json_decref(arr);
+    return err;
+}
+
+static rm_err unlink_others(rm_db *db)
+{
+    sqlite3_stmt *sel = rm_db_stmt(db, "SELECT DISTINCT p.id, p.links FROM profile_keys k "
+                                       "JOIN profile_keys u ON u.kind = 'url' AND u.value = "
+                                       "k.value JOIN profiles p ON p.id = k.profile_id "
+                                       "WHERE k.kind = 'link' AND u.profile_id IN (SELECT id "
+                                       "FROM fg_profiles) AND k.profile_id NOT IN (SELECT id "
+                                       "FROM fg_profiles)");
+    int64_t *ids = NULL;
+    char **links = NULL;
+    size_t n = 0, cap = 0;
+    rm_err err = sel ? RM_OK : RM_EDB;
+
+    /* Collected first: the update must not run under the open select. */
+    while (!err && sqlite3_step(sel) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap * 2 + 8;
+            ids = rm_xrealloc(ids, cap * sizeof(*ids));
+            links = rm_xrealloc(links, cap * sizeof(*links));
+        }
+        ids[n] = sqlite3_column_int64(sel, 0);
+        links[n++] = rm_xstrdup((const char *)sqlite3_column_text(sel, 1));
+    }
+    if (sel)
+        sqlite3_reset(sel);
+    for (size_t i = 0; i < n; i++) {
+        if (!err)
+            err = drop_links_in(db, ids[i], links[i]);
+        free(links[i]);
+    }
+    free(ids);
+    free(links);
+    return err;
+}
+
 static rm_err erase(rm_db *db, int64_t now, rm_forget_stats *st)
 {
     rm_err err;
@@ -160,13 +226,11 @@ static rm_err erase(rm_db *db, int64_t now, rm_forget_stats *st)
     st->portraits = changes_after(db, "DELETE FROM portraits WHERE id IN (SELECT portrait_id "
                                       "FROM portrait_members WHERE profile_id IN (SELECT id "
                                       "FROM fg_profiles))", &err);
-    changes_after(db, "UPDATE profiles SET links = (SELECT json_group_array(j.value) FROM "
-                      "json_each(profiles.links) j WHERE j.value NOT IN (SELECT url FROM "
-                      "fg_profiles)) WHERE id NOT IN (SELECT id FROM fg_profiles) AND "
-                      "json_valid(links) AND EXISTS (SELECT 1 FROM json_each(profiles.links) j "
-                      "WHERE j.value IN (SELECT url FROM fg_profiles))", &err);
-    changes_after(db, "DELETE FROM profile_keys WHERE kind = 'link' AND value IN (SELECT url "
-                      "FROM fg_profiles)", &err);
+    if (!err)
+        err = unlink_others(db);
+    changes_after(db, "DELETE FROM profile_keys WHERE kind = 'link' AND value IN (SELECT value "
+                      "FROM profile_keys WHERE kind = 'url' AND profile_id IN (SELECT id FROM "
+                      "fg_profiles))", &err);
     st->profiles = changes_after(db, "DELETE FROM profiles WHERE id IN (SELECT id FROM "
                                      "fg_profiles)", &err);
     changes_after(db, "DELETE FROM portrait_dirty WHERE profile_id IN (SELECT id FROM "

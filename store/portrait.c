@@ -2,7 +2,6 @@
 #include "store/portrait.h"
 
 #include "store/portrait_int.h"
-#include "store/privacy.h"
 
 #define CONF_MUTUAL 0.95
 #define CONF_HANDLE 0.90
@@ -106,33 +105,89 @@ static void fold_handle(const char *h, char *out, size_t size)
     out[n] = '\0';
 }
 
+void rm_portrait_url_key(const char *url, char *out, size_t size)
+{
+    const char *p = url ? strstr(url, "://") : NULL, *host, *end;
+    size_t n = 0, hlen;
+
+    out[0] = '\0';
+    if (!p || size < 2)
+        return;
+    host = p + 3;
+    for (end = host; *end && *end != '/' && *end != '?' && *end != '#'; end++)
+        if (*end == '@')
+            host = end + 1; /* user:pass@ */
+    hlen = (size_t)(end - host);
+    if (hlen >= 4 && !strncasecmp(host, "www.", 4))
+        host += 4, hlen -= 4;
+    if (hlen >= 3 && !strncmp(host + hlen - 3, ":80", 3))
+        hlen -= 3;
+    else if (hlen >= 4 && !strncmp(host + hlen - 4, ":443", 4))
+        hlen -= 4;
+    for (size_t i = 0; i < hlen && n + 1 < size; i++)
+        out[n++] = (char)((host[i] >= 'A' && host[i] <= 'Z') ? host[i] + 32 : host[i]);
+    for (p = end; *p && *p != '#' && n + 1 < size; p++)
+        out[n++] = *p;
+    while (n > 0 && out[n - 1] == '/')
+        n--;
+    out[n] = '\0';
+}
+
+static rm_err put_key(rm_db *db, int64_t id, const char *kind, const char *value)
+{
+    STMT(ins, "INSERT INTO profile_keys(profile_id, kind, value) VALUES (?1, ?2, ?3)");
+    if (!value[0])
+        return RM_OK;
+    rm_db_bind_int(ins, 1, id);
+    rm_db_bind_text(ins, 2, kind);
+    rm_db_bind_text(ins, 3, value);
+    return rm_db_step_done(db, ins);
+}
+
+/* The profile's own URL key, its folded handle and the URL keys it links to. */
+static rm_err write_keys(rm_db *db, int64_t id, const char *url, const char *handle,
+                         const char *links)
+{
+    char own[2048], key[2048];
+    json_t *arr = links ? json_loads(links, 0, NULL) : NULL;
+    size_t i;
+    json_t *v;
+    rm_err err;
+
+    rm_portrait_url_key(url, own, sizeof(own));
+    fold_handle(handle, key, sizeof(key));
+    err = put_key(db, id, "url", own);
+    if (!err)
+        err = put_key(db, id, "handle", key);
+    json_array_foreach(arr, i, v) {
+        rm_portrait_url_key(json_string_value(v), key, sizeof(key));
+        if (!err && strcmp(key, own) != 0)
+            err = put_key(db, id, "link", key);
+    }
+    json_decref(arr);
+    return err;
+}
+
 static rm_err refresh_keys(rm_db *db, int64_t id)
 {
-    char handle[256];
-    bool found;
+    char *f[3] = {NULL, NULL, NULL};
     rm_err err;
     STMT(del, "DELETE FROM profile_keys WHERE profile_id = ?1");
+    STMT(sel, "SELECT url, handle, links FROM profiles WHERE id = ?1");
+
     rm_db_bind_int(del, 1, id);
     if ((err = rm_db_step_done(db, del)))
         return err;
-    STMT(links, "INSERT INTO profile_keys(profile_id, kind, value) "
-                "SELECT DISTINCT p.id, 'link', j.value FROM profiles p, json_each(p.links) j "
-                "WHERE p.id = ?1 AND json_valid(p.links) AND j.type = 'text' "
-                "AND j.value <> p.url");
-    rm_db_bind_int(links, 1, id);
-    if ((err = rm_db_step_done(db, links)))
-        return err;
-    STMT(sel, "SELECT handle FROM profiles WHERE id = ?1");
     rm_db_bind_int(sel, 1, id);
-    found = sqlite3_step(sel) == SQLITE_ROW;
-    fold_handle(found ? (const char *)sqlite3_column_text(sel, 0) : NULL, handle, sizeof(handle));
+    if (sqlite3_step(sel) == SQLITE_ROW)
+        for (int i = 0; i < 3; i++)
+            if (sqlite3_column_text(sel, i))
+                f[i] = rm_xstrdup((const char *)sqlite3_column_text(sel, i));
     sqlite3_reset(sel);
-    if (!handle[0])
-        return RM_OK;
-    STMT(ins, "INSERT INTO profile_keys(profile_id, kind, value) VALUES (?1, 'handle', ?2)");
-    rm_db_bind_int(ins, 1, id);
-    rm_db_bind_text(ins, 2, handle);
-    return rm_db_step_done(db, ins);
+    err = f[0] ? write_keys(db, id, f[0], f[1], f[2]) : RM_OK;
+    for (int i = 0; i < 3; i++)
+        free(f[i]);
+    return err;
 }
 
 /* ---- which profiles to rebuild -------------------------------------------------------------- */
@@ -150,10 +205,10 @@ static rm_err load_dirty(rm_db *db, idset *s)
 
 /* Profiles this one links to, profiles linking to it, and its old portrait's members. */
 static const char neighbours_sql[] =
-    "SELECT q.id FROM profile_keys k JOIN profiles q ON q.url = k.value "
-    "WHERE k.profile_id = ?1 AND k.kind = 'link' "
-    "UNION SELECT k.profile_id FROM profile_keys k "
-    "WHERE k.kind = 'link' AND k.value = (SELECT url FROM profiles WHERE id = ?1) "
+    "SELECT q.profile_id FROM profile_keys k JOIN profile_keys q "
+    "ON q.kind = 'url' AND q.value = k.value WHERE k.profile_id = ?1 AND k.kind = 'link' "
+    "UNION SELECT k.profile_id FROM profile_keys u JOIN profile_keys k "
+    "ON k.kind = 'link' AND k.value = u.value WHERE u.profile_id = ?1 AND u.kind = 'url' "
     "UNION SELECT m2.profile_id FROM portrait_members m1 "
     "JOIN portrait_members m2 ON m2.portrait_id = m1.portrait_id WHERE m1.profile_id = ?1";
 
@@ -221,15 +276,17 @@ static rm_err insert_link(rm_db *db, int64_t a, int64_t b, const char *reason, d
 /* Each profile p links to q: mutual (q links back) or one-way with the same handle. Mutual
  * pairs are recorded once, from the smaller id. */
 static const char links_sql[] =
-    "SELECT q.id, q.url, p.url, "
-    "EXISTS (SELECT 1 FROM profile_keys b WHERE b.profile_id = q.id AND b.kind = 'link' "
-    "        AND b.value = p.url), "
+    "SELECT DISTINCT q.id, q.url, p.url, "
+    "EXISTS (SELECT 1 FROM profile_keys b JOIN profile_keys pu ON pu.profile_id = p.id "
+    "        AND pu.kind = 'url' WHERE b.profile_id = q.id AND b.kind = 'link' "
+    "        AND b.value = pu.value), "
     "EXISTS (SELECT 1 FROM profile_keys h1 JOIN profile_keys h2 ON h2.value = h1.value "
     "        WHERE h1.profile_id = p.id AND h1.kind = 'handle' "
     "        AND h2.profile_id = q.id AND h2.kind = 'handle'), "
     "(SELECT value FROM profile_keys WHERE profile_id = p.id AND kind = 'handle') "
     "FROM profiles p JOIN profile_keys k ON k.profile_id = p.id AND k.kind = 'link' "
-    "JOIN profiles q ON q.url = k.value WHERE p.id = ?1 ORDER BY q.id";
+    "JOIN profile_keys qu ON qu.kind = 'url' AND qu.value = k.value "
+    "JOIN profiles q ON q.id = qu.profile_id WHERE p.id = ?1 AND q.id <> p.id ORDER BY q.id";
 
 static rm_err link_one(rm_db *db, const idset *s, size_t *parent, size_t i, int64_t *n_links)
 {

@@ -8,6 +8,7 @@
  * Identity linking (store/portrait.c). Profiles join one portrait only on evidence; each piece
  * is stored in identity_links with its reason and confidence:
  *   rel-me-mutual         a links to b and b links to a (rel=me, sameAs, profile fields)  0.95
+ * (links and profile URLs compare by rm_portrait_url_key())
  *   same-verified-handle  a links to b (one way) and both carry the same handle          0.90
  *   authored              a review whose author URL is the profile's URL                   1.00
  * A one-way link alone, or the same display name, never merges. Portraits are the connected
@@ -48,6 +49,11 @@ RM_MUST_CHECK rm_err rm_portrait_rebuild(rm_db *db, const rm_interests *tx, int6
 /* Opens the database at path for writing, runs rm_portrait_update() (or the full rebuild) in
  * one transaction with the built-in taxonomy, and closes it. st may be NULL. */
 RM_MUST_CHECK rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *st);
+
+/* Writes the key profile URLs are compared by: host (lower case, no "www.", no default port)
+ * and path with query, without scheme, fragment or trailing slashes, so links written as
+ * https://www.site/u/x/ and http://site/u/x meet. "" when url has no "://". */
+void rm_portrait_url_key(const char *url, char *out, size_t size);
 
 /* Finds a portrait by ref: its number, its pseudonym (p_...), or a member's profile URL,
  * profile pseudonym or handle. RM_ENOTFOUND when none. Needs rm_privacy_register() on db for

@@ -32,7 +32,8 @@ typedef struct prof {
  * Dave and Dave2: the same display name, no links. */
 static const prof people[] = {
     {M "/u/alice", "alice_z", "Alice Zephyrine", S "/@alice_z", "рыбалка"},
-    {S "/@alice_z", "alice_z", "Alice Zephyrine", M "/u/alice", "Fly fishing"},
+    {S "/@alice_z", "alice_z", "Alice Zephyrine", "https://WWW.market.test/u/alice/",
+     "Fly fishing"},
     {M "/u/bob", "bobquill", "Bob Quill", S "/@bobquill", NULL},
     {S "/@bobquill", "@BobQuill", "Bob Q.", NULL, NULL},
     {M "/u/carol", "carol", "Carol", S "/@carol9", NULL},
@@ -360,7 +361,7 @@ static bool file_has(const char *path, const char *needle)
 
 static void expect_no_trace(fx *f, bool expect)
 {
-    static const char *const traces[] = {"Alice Zephyrine", "alice_z", M "/u/alice",
+    static const char *const traces[] = {"Alice Zephyrine", "alice_z", "market.test/u/alice",
                                          "Zanzibarish reel", "Zanzibarish"};
     char wal[4200];
     snprintf(wal, sizeof(wal), "%s-wal", f->db);
@@ -383,7 +384,8 @@ static void forget_case(void **state, bool vacuum)
     update(f, &st, false);
     /* Bob's profile also links to Alice: that link must go too. */
     assert_int_equal(rm_db_exec(f->h, "UPDATE profiles SET links = json_array('" S "/@bobquill',"
-                                      " '" M "/u/alice') WHERE url = '" M "/u/bob'"),
+                                      " 'https://market.test:443/u/alice#reviews') "
+                                      "WHERE url = '" M "/u/bob'"),
                      RM_OK);
     assert_int_equal(rm_db_exec(f->h, "PRAGMA wal_checkpoint(TRUNCATE)"), RM_OK);
     expect_no_trace(f, true);
@@ -455,6 +457,27 @@ static void forget_expires_pages_and_stale_profiles(void **state)
     assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_members"), 7);
 }
 
+static void portrait_url_keys_ignore_spelling(void **state)
+{
+    static const char *const same[] = {"http://Market.test/u/x", "https://www.market.test/u/x/",
+                                       "https://market.test:443/u/x#me", "http://u:p@market.test:80/u/x"};
+    char want[256], got[256];
+    (void)state;
+
+    rm_portrait_url_key(same[0], want, sizeof(want));
+    assert_string_equal(want, "market.test/u/x");
+    for (size_t i = 1; i < RM_ARRAY_LEN(same); i++) {
+        rm_portrait_url_key(same[i], got, sizeof(got));
+        assert_string_equal(got, want);
+    }
+    rm_portrait_url_key("http://market.test:8080/u/x", got, sizeof(got));
+    assert_string_equal(got, "market.test:8080/u/x");
+    rm_portrait_url_key("http://market.test/u/X?a=1", got, sizeof(got));
+    assert_string_equal(got, "market.test/u/X?a=1");
+    rm_portrait_url_key("not a url", got, sizeof(got));
+    assert_string_equal(got, "");
+}
+
 static void interests_match_inflected_and_multiword(void **state)
 {
     fx *f = *state;
@@ -500,6 +523,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(forget_leaves_no_trace_after_vacuum, setup, teardown),
         cmocka_unit_test_setup_teardown(forget_expires_pages_and_stale_profiles, setup,
                                         teardown),
+        cmocka_unit_test(portrait_url_keys_ignore_spelling),
         cmocka_unit_test_setup_teardown(interests_match_inflected_and_multiword, setup,
                                         teardown),
         cmocka_unit_test(interests_bad_yaml_names_line_and_field),
