@@ -30,7 +30,7 @@ static rm_err open_secure(const char *path, rm_diag *diag, rm_db **out)
     return err;
 }
 
-/* ---- who and what to erase ---------------------------------------------------------------- */
+/* ---- who and what to erase ------------------------------------------------------------------- */
 
 static const char temp_sql[] =
     "CREATE TEMP TABLE IF NOT EXISTS fg_profiles(id INTEGER PRIMARY KEY, url TEXT NOT NULL,\n"
@@ -306,7 +306,7 @@ rm_err rm_forget(const char *db_path, const char *ref, bool vacuum, rm_forget_st
     return err;
 }
 
-/* ---- retention ------------------------------------------------------------------------------ */
+/* ---- retention ------------------------------------------------------------------------------- */
 
 static rm_err expire_in(rm_db *db, int64_t page_days, int64_t profile_days, int64_t now,
                         rm_forget_stats *st)

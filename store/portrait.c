@@ -12,7 +12,7 @@
     if (!var)                                                                                   \
         return RM_EDB
 
-/* ---- a set of profile ids, with a list in insertion order ---------------------------------- */
+/* ---- a set of profile ids, with a list in insertion order ------------------------------------ */
 
 typedef struct idset {
     int64_t *slots; /* 0 = empty (profile ids start at 1) */
@@ -91,7 +91,7 @@ static int cmp_comp(const void *a, const void *b)
     return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* ---- profile keys: links and folded handles, indexed for the link search ------------------ */
+/* ---- profile keys: links and folded handles, indexed for the link search --------------------- */
 
 /* "@Ivan@social.example" and "ivan" are one handle: no @, the account part, ASCII lower case.
  * Writes "" when nothing is left. */
@@ -190,7 +190,7 @@ static rm_err refresh_keys(rm_db *db, int64_t id)
     return err;
 }
 
-/* ---- which profiles to rebuild -------------------------------------------------------------- */
+/* ---- which profiles to rebuild --------------------------------------------------------------- */
 
 static rm_err load_dirty(rm_db *db, idset *s)
 {
@@ -238,7 +238,7 @@ static rm_err refresh_dirty_keys(rm_db *db, const idset *dirty)
     return err;
 }
 
-/* ---- union-find over the rebuilt profiles ----------------------------------------------------- */
+/* ---- union-find over the rebuilt profiles ---------------------------------------------------- */
 
 static size_t uf_find(size_t *parent, size_t i)
 {
@@ -323,7 +323,7 @@ static rm_err link_one(rm_db *db, const idset *s, size_t *parent, size_t i, int6
     return err;
 }
 
-/* ---- writing portraits ------------------------------------------------------------------------ */
+/* ---- writing portraits ----------------------------------------------------------------------- */
 
 /* Drops the old portraits and links of every profile in s; remembers each profile's old
  * portrait in old[] (0 = none) so a rebuilt portrait can keep its number. */

@@ -72,7 +72,7 @@ static rm_err tagf(rm_db *db, int64_t id, const char *tag, const char *fmt, ...)
     return err;
 }
 
-/* ---- interests ------------------------------------------------------------------------------ */
+/* ---- interests ------------------------------------------------------------------------------- */
 
 static rm_err note_interest(rm_db *db, contents *c, size_t idx, const char *evidence)
 {
@@ -150,7 +150,7 @@ static rm_err category_interests(rm_db *db, contents *c, rm_arena *a)
     return err;
 }
 
-/* ---- demographics ----------------------------------------------------------------------------- */
+/* ---- demographics ---------------------------------------------------------------------------- */
 
 /* The newest profile that has a field gives it. */
 static const char demo_sql[] =
@@ -262,7 +262,7 @@ static rm_err price_level(rm_db *db, contents *c)
     return rc == SQLITE_DONE ? RM_OK : RM_EDB;
 }
 
-/* ---- attitude ---------------------------------------------------------------------------------- */
+/* ---- attitude -------------------------------------------------------------------------------- */
 
 /* A review's attitude in -1..1: the rating mapped so 5 stars is 1, 3 is 0 and 1 is -1, blended
  * with the text's sentiment when both are known. */
@@ -376,7 +376,7 @@ static rm_err aspects(rm_db *db, contents *c)
     return err;
 }
 
-/* ---- segments ---------------------------------------------------------------------------------- */
+/* ---- segments -------------------------------------------------------------------------------- */
 
 static rm_err segment(rm_db *db, contents *c, const char *name, const char *evidence)
 {
@@ -438,7 +438,7 @@ static rm_err segments(rm_db *db, contents *c)
     return err;
 }
 
-/* ---- the whole portrait ------------------------------------------------------------------------- */
+/* ---- the whole portrait ---------------------------------------------------------------------- */
 
 static char *dump(json_t *j)
 {

@@ -460,7 +460,8 @@ static void forget_expires_pages_and_stale_profiles(void **state)
 static void portrait_url_keys_ignore_spelling(void **state)
 {
     static const char *const same[] = {"http://Market.test/u/x", "https://www.market.test/u/x/",
-                                       "https://market.test:443/u/x#me", "http://u:p@market.test:80/u/x"};
+                                       "https://market.test:443/u/x#me",
+                                       "http://u:p@market.test:80/u/x"};
     char want[256], got[256];
     (void)state;
 
