@@ -203,11 +203,12 @@ static rm_err load_dirty(rm_db *db, idset *s)
     return rc == SQLITE_DONE ? RM_OK : RM_EDB;
 }
 
-/* Profiles this one links to, profiles linking to it, and its old portrait's members. */
+/* Profiles this one links to, profiles linking to it, and its old portrait's members (join
+ * order fixed with CROSS JOIN, as in links_sql below). */
 static const char neighbours_sql[] =
-    "SELECT q.profile_id FROM profile_keys k JOIN profile_keys q "
+    "SELECT q.profile_id FROM profile_keys k CROSS JOIN profile_keys q "
     "ON q.kind = 'url' AND q.value = k.value WHERE k.profile_id = ?1 AND k.kind = 'link' "
-    "UNION SELECT k.profile_id FROM profile_keys u JOIN profile_keys k "
+    "UNION SELECT k.profile_id FROM profile_keys u CROSS JOIN profile_keys k "
     "ON k.kind = 'link' AND k.value = u.value WHERE u.profile_id = ?1 AND u.kind = 'url' "
     "UNION SELECT m2.profile_id FROM portrait_members m1 "
     "JOIN portrait_members m2 ON m2.portrait_id = m1.portrait_id WHERE m1.profile_id = ?1";
@@ -273,6 +274,8 @@ static rm_err insert_link(rm_db *db, int64_t a, int64_t b, const char *reason, d
     return rm_db_step_done(db, ins);
 }
 
+/* CROSS JOIN fixes the join order (SQLite's rule): without statistics the planner would
+ * scan every 'url' key first. */
 /* Each profile p links to q: mutual (q links back) or one-way with the same handle. Mutual
  * pairs are recorded once, from the smaller id. */
 static const char links_sql[] =
@@ -284,9 +287,10 @@ static const char links_sql[] =
     "        WHERE h1.profile_id = p.id AND h1.kind = 'handle' "
     "        AND h2.profile_id = q.id AND h2.kind = 'handle'), "
     "(SELECT value FROM profile_keys WHERE profile_id = p.id AND kind = 'handle') "
-    "FROM profiles p JOIN profile_keys k ON k.profile_id = p.id AND k.kind = 'link' "
-    "JOIN profile_keys qu ON qu.kind = 'url' AND qu.value = k.value "
-    "JOIN profiles q ON q.id = qu.profile_id WHERE p.id = ?1 AND q.id <> p.id ORDER BY q.id";
+    "FROM profiles p CROSS JOIN profile_keys k ON k.profile_id = p.id AND k.kind = 'link' "
+    "CROSS JOIN profile_keys qu ON qu.kind = 'url' AND qu.value = k.value "
+    "CROSS JOIN profiles q ON q.id = qu.profile_id WHERE p.id = ?1 AND q.id <> p.id "
+    "ORDER BY q.id";
 
 static rm_err link_one(rm_db *db, const idset *s, size_t *parent, size_t i, int64_t *n_links)
 {
@@ -368,8 +372,8 @@ static rm_err add_member(rm_db *db, int64_t portrait, int64_t profile)
 }
 
 /* members: indexes into s of one component, in increasing profile id. */
-static rm_err write_portrait(rm_db *db, const rm_interests *tx, const idset *s,
-                             const size_t *members, size_t n, int64_t reuse_id, int64_t now)
+static rm_err write_portrait(rm_db *db, rm_portrait_ctx *ctx, const idset *s,
+                             const size_t *members, size_t n, int64_t reuse_id)
 {
     int64_t id;
     rm_err err;
@@ -385,7 +389,7 @@ static rm_err write_portrait(rm_db *db, const rm_interests *tx, const idset *s,
     rm_buf_addc(&ids, ']');
     rm_db_bind_count(ins, 1, reuse_id ? reuse_id : -1);
     rm_db_bind_text(ins, 2, ids.ptr);
-    rm_db_bind_int(ins, 3, now);
+    rm_db_bind_int(ins, 3, ctx->now);
     rm_db_bind_int(ins, 4, (int64_t)n);
     err = rm_db_step_done(db, ins);
     rm_buf_release(&ids);
@@ -394,7 +398,7 @@ static rm_err write_portrait(rm_db *db, const rm_interests *tx, const idset *s,
     id = sqlite3_last_insert_rowid(rm_db_handle(db));
     for (size_t k = 0; k < n && !err; k++)
         err = add_member(db, id, s->list[members[k]]);
-    return err ? err : rm_portrait_fill(db, tx, id, now);
+    return err ? err : rm_portrait_fill(db, ctx, id);
 }
 
 /* A rebuilt portrait keeps the number of its first member's old portrait, once. */
@@ -406,9 +410,8 @@ static int64_t pick_reuse(const int64_t *old, const size_t *members, size_t n, i
     return 0;
 }
 
-static rm_err write_components(rm_db *db, const rm_interests *tx, const idset *s,
-                               size_t *parent, const int64_t *old, int64_t now,
-                               rm_portrait_stats *st)
+static rm_err write_components(rm_db *db, rm_portrait_ctx *ctx, const idset *s,
+                               size_t *parent, const int64_t *old, rm_portrait_stats *st)
 {
     comp_entry *ce = rm_xmalloc((s->n ? s->n : 1) * sizeof(*ce));
     size_t *members = rm_xmalloc((s->n ? s->n : 1) * sizeof(size_t));
@@ -427,7 +430,7 @@ static rm_err write_components(rm_db *db, const rm_interests *tx, const idset *s
         size_t n = 0, r = ce[i].root;
         for (; i < s->n && ce[i].root == r; i++)
             members[n++] = ce[i].idx;
-        err = write_portrait(db, tx, s, members, n, pick_reuse(old, members, n, &used), now);
+        err = write_portrait(db, ctx, s, members, n, pick_reuse(old, members, n, &used));
         st->portraits++;
     }
     idset_release(&used);
@@ -441,6 +444,7 @@ static rm_err rebuild_set(rm_db *db, const rm_interests *tx, idset *s, int64_t n
 {
     size_t *parent = rm_xmalloc((s->n ? s->n : 1) * sizeof(size_t));
     int64_t *old = rm_xcalloc(s->n ? s->n : 1, sizeof(int64_t));
+    rm_portrait_ctx ctx = {.tx = tx, .now = now};
     rm_err err;
 
     /* Sorted ids make the result independent of the order evidence was found in (the set's
@@ -452,7 +456,7 @@ static rm_err rebuild_set(rm_db *db, const rm_interests *tx, idset *s, int64_t n
     for (size_t i = 0; i < s->n && !err; i++)
         err = link_one(db, s, parent, i, &st->links);
     if (!err)
-        err = write_components(db, tx, s, parent, old, now, st);
+        err = write_components(db, &ctx, s, parent, old, st);
     st->profiles = (int64_t)s->n;
     free(parent);
     free(old);

@@ -34,6 +34,7 @@
 typedef struct contents {
     int64_t id, now;
     const rm_interests *tx;
+    rm_portrait_ctx *ctx;
     json_t *interests;   /* array of ids */
     json_t *categories;  /* category -> reviews */
     json_t *aspects;     /* aspect -> {n, mean} */
@@ -229,11 +230,31 @@ static rm_err behaviour(rm_db *db, contents *c)
     return rc == SQLITE_ROW ? RM_OK : RM_EDB;
 }
 
-/* Median price of a site's products, from SQL each time: portraits of one site share a few
- * hundred rows at most per call, and the index-free scan is bounded by the site's products. */
 static const char median_sql[] =
     "SELECT price FROM products WHERE site_id = ?1 AND price > 0 ORDER BY price "
     "LIMIT 1 OFFSET (SELECT (count(*) - 1) / 2 FROM products WHERE site_id = ?1 AND price > 0)";
+
+/* The median product price of a site (0 when it has no prices). */
+static double site_median(rm_db *db, rm_portrait_ctx *ctx, int64_t site)
+{
+    sqlite3_stmt *med;
+    double m = 0;
+
+    for (size_t i = 0; i < ctx->n_sites; i++)
+        if (ctx->site[i] == site)
+            return ctx->median[i];
+    if (!(med = rm_db_stmt(db, median_sql)))
+        return 0;
+    rm_db_bind_int(med, 1, site);
+    if (sqlite3_step(med) == SQLITE_ROW)
+        m = sqlite3_column_double(med, 0);
+    sqlite3_reset(med);
+    if (ctx->n_sites < RM_PORTRAIT_SITES) {
+        ctx->site[ctx->n_sites] = site;
+        ctx->median[ctx->n_sites++] = m;
+    }
+    return m;
+}
 
 static rm_err price_level(rm_db *db, contents *c)
 {
@@ -241,16 +262,11 @@ static rm_err price_level(rm_db *db, contents *c)
     int rc;
     STMT(sel, "SELECT p.price, p.site_id FROM reviews r JOIN products p ON p.id = r.product_id "
               "WHERE r.profile_id IN " MEMBERS " AND p.price > 0");
-    STMT(med, median_sql);
 
     c->priced = 0;
     rm_db_bind_int(sel, 1, c->id);
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
-        double m = 0;
-        rm_db_bind_int(med, 1, sqlite3_column_int64(sel, 1));
-        if (sqlite3_step(med) == SQLITE_ROW)
-            m = sqlite3_column_double(med, 0);
-        sqlite3_reset(med);
+        double m = site_median(db, c->ctx, sqlite3_column_int64(sel, 1));
         if (m > 0) {
             sum += log(sqlite3_column_double(sel, 0) / m);
             c->priced++;
@@ -480,7 +496,7 @@ cleanup:
     return err;
 }
 
-rm_err rm_portrait_fill(rm_db *db, const rm_interests *tx, int64_t id, int64_t now)
+rm_err rm_portrait_fill(rm_db *db, rm_portrait_ctx *ctx, int64_t id)
 {
     contents c;
     rm_arena *a;
@@ -490,8 +506,9 @@ rm_err rm_portrait_fill(rm_db *db, const rm_interests *tx, int64_t id, int64_t n
     a = rm_arena_new(16 * 1024);
     memset(&c, 0, sizeof(c));
     c.id = id;
-    c.now = now;
-    c.tx = tx;
+    c.now = ctx->now;
+    c.tx = ctx->tx;
+    c.ctx = ctx;
     c.interests = json_array();
     c.categories = json_object();
     c.aspects = json_object();
