@@ -439,12 +439,10 @@ static rm_err write_components(rm_db *db, rm_portrait_ctx *ctx, const idset *s,
     return err;
 }
 
-static rm_err rebuild_set(rm_db *db, const rm_interests *tx, idset *s, int64_t now,
-                          rm_portrait_stats *st)
+static rm_err rebuild_set(rm_db *db, rm_portrait_ctx *ctx, idset *s, rm_portrait_stats *st)
 {
     size_t *parent = rm_xmalloc((s->n ? s->n : 1) * sizeof(size_t));
     int64_t *old = rm_xcalloc(s->n ? s->n : 1, sizeof(int64_t));
-    rm_portrait_ctx ctx = {.tx = tx, .now = now};
     rm_err err;
 
     /* Sorted ids make the result independent of the order evidence was found in (the set's
@@ -456,7 +454,7 @@ static rm_err rebuild_set(rm_db *db, const rm_interests *tx, idset *s, int64_t n
     for (size_t i = 0; i < s->n && !err; i++)
         err = link_one(db, s, parent, i, &st->links);
     if (!err)
-        err = write_components(db, &ctx, s, parent, old, st);
+        err = write_components(db, ctx, s, parent, old, st);
     st->profiles = (int64_t)s->n;
     free(parent);
     free(old);
@@ -465,22 +463,28 @@ static rm_err rebuild_set(rm_db *db, const rm_interests *tx, idset *s, int64_t n
 
 rm_err rm_portrait_update(rm_db *db, const rm_interests *tx, int64_t now, rm_portrait_stats *st)
 {
+    rm_portrait_ctx *ctx = rm_xcalloc(1, sizeof(*ctx));
     idset s;
     rm_err err;
 
     memset(st, 0, sizeof(*st));
+    ctx->tx = tx;
+    ctx->now = now;
     idset_init(&s);
-    err = load_dirty(db, &s);
+    err = rm_portrait_medians(db, ctx);
+    if (!err)
+        err = load_dirty(db, &s);
     st->dirty = (int64_t)s.n;
     if (!err)
         err = refresh_dirty_keys(db, &s);
     if (!err)
         err = close_set(db, &s);
     if (!err && s.n)
-        err = rebuild_set(db, tx, &s, now, st);
+        err = rebuild_set(db, ctx, &s, st);
     if (!err)
         err = rm_db_exec(db, "DELETE FROM portrait_dirty");
     idset_release(&s);
+    free(ctx);
     return err;
 }
 
@@ -488,6 +492,7 @@ rm_err rm_portrait_rebuild(rm_db *db, const rm_interests *tx, int64_t now, rm_po
 {
     rm_err err = rm_db_exec(db, "DELETE FROM portraits; DELETE FROM identity_links; "
                                 "DELETE FROM profile_keys; DELETE FROM portrait_dirty; "
+                                "DELETE FROM portrait_sites; "
                                 "INSERT INTO portrait_dirty SELECT id FROM profiles;");
     return err ? err : rm_portrait_update(db, tx, now, st);
 }

@@ -153,19 +153,20 @@ static rm_err category_interests(rm_db *db, contents *c, rm_arena *a)
 
 /* ---- demographics ---------------------------------------------------------------------------- */
 
-/* The newest profile that has a field gives it. */
+/* The first stored member profile that has a field gives it: a choice that does not move
+ * with the order pages happen to be re-crawled in (last_seen), so updates stay reproducible. */
 static const char demo_sql[] =
     "SELECT (SELECT name FROM profiles WHERE id IN " MEMBERS " AND name IS NOT NULL "
-    "        ORDER BY last_seen DESC, id LIMIT 1), "
+    "        ORDER BY id LIMIT 1), "
     "(SELECT city FROM profiles WHERE id IN " MEMBERS " AND city IS NOT NULL "
-    "        ORDER BY last_seen DESC, id LIMIT 1), "
+    "        ORDER BY id LIMIT 1), "
     "(SELECT country FROM profiles WHERE id IN " MEMBERS " AND country IS NOT NULL "
-    "        ORDER BY last_seen DESC, id LIMIT 1), "
+    "        ORDER BY id LIMIT 1), "
     "(SELECT gender FROM profiles WHERE id IN " MEMBERS " AND gender IS NOT NULL "
-    "        ORDER BY last_seen DESC, id LIMIT 1), "
+    "        ORDER BY id LIMIT 1), "
     "(SELECT birth_year || ' on the ' || COALESCE(platform, '') || ' profile' "
     "        FROM profiles WHERE id IN " MEMBERS
-    "        AND birth_year IS NOT NULL ORDER BY last_seen DESC, id LIMIT 1), "
+    "        AND birth_year IS NOT NULL ORDER BY id LIMIT 1), "
     "(SELECT max(followers) FROM profiles WHERE id IN " MEMBERS ")";
 
 static int year_of(int64_t t)
@@ -234,26 +235,68 @@ static const char median_sql[] =
     "SELECT price FROM products WHERE site_id = ?1 AND price > 0 ORDER BY price "
     "LIMIT 1 OFFSET (SELECT (count(*) - 1) / 2 FROM products WHERE site_id = ?1 AND price > 0)";
 
-/* The median product price of a site (0 when it has no prices). */
-static double site_median(rm_db *db, rm_portrait_ctx *ctx, int64_t site)
+static double median_of(rm_db *db, int64_t site)
 {
-    sqlite3_stmt *med;
+    sqlite3_stmt *med = rm_db_stmt(db, median_sql);
     double m = 0;
 
-    for (size_t i = 0; i < ctx->n_sites; i++)
-        if (ctx->site[i] == site)
-            return ctx->median[i];
-    if (!(med = rm_db_stmt(db, median_sql)))
+    if (!med)
         return 0;
     rm_db_bind_int(med, 1, site);
     if (sqlite3_step(med) == SQLITE_ROW)
         m = sqlite3_column_double(med, 0);
     sqlite3_reset(med);
-    if (ctx->n_sites < RM_PORTRAIT_SITES) {
-        ctx->site[ctx->n_sites] = site;
-        ctx->median[ctx->n_sites++] = m;
-    }
     return m;
+}
+
+/* The median product price of a site (0 when it has no prices). */
+static double site_median(rm_db *db, rm_portrait_ctx *ctx, int64_t site)
+{
+    for (size_t i = 0; i < ctx->n_sites; i++)
+        if (ctx->site[i] == site)
+            return ctx->median[i];
+    return median_of(db, site);
+}
+
+static rm_err site_moved(rm_db *db, int64_t site, double m)
+{
+    rm_err err;
+    STMT(mark, "INSERT OR IGNORE INTO portrait_dirty SELECT DISTINCT r.profile_id FROM "
+               "products p JOIN reviews r ON r.product_id = p.id "
+               "WHERE p.site_id = ?1 AND r.profile_id IS NOT NULL");
+    STMT(save, "INSERT INTO portrait_sites(site_id, median) VALUES (?1, ?2) "
+               "ON CONFLICT(site_id) DO UPDATE SET median = excluded.median");
+    rm_db_bind_int(mark, 1, site);
+    if ((err = rm_db_step_done(db, mark)))
+        return err;
+    rm_db_bind_int(save, 1, site);
+    rm_db_bind_real(save, 2, m);
+    return rm_db_step_done(db, save);
+}
+
+rm_err rm_portrait_medians(rm_db *db, rm_portrait_ctx *ctx)
+{
+    rm_err err = RM_OK;
+    int rc;
+    STMT(sel, "SELECT s.id, ps.median, ps.site_id IS NOT NULL FROM sites s "
+              "LEFT JOIN portrait_sites ps ON ps.site_id = s.id ORDER BY s.id");
+
+    /* The statement stays open while dirty rows are written: SQLite allows writes to other
+     * tables under a running select. */
+    while (!err && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        int64_t site = sqlite3_column_int64(sel, 0);
+        double m = median_of(db, site);
+        bool known = sqlite3_column_int(sel, 2);
+        double old = sqlite3_column_type(sel, 1) == SQLITE_NULL ? 0 : sqlite3_column_double(sel, 1);
+        if (ctx->n_sites < RM_PORTRAIT_SITES) {
+            ctx->site[ctx->n_sites] = site;
+            ctx->median[ctx->n_sites++] = m;
+        }
+        if (!known || old != m)
+            err = site_moved(db, site, m);
+    }
+    sqlite3_reset(sel);
+    return err;
 }
 
 static rm_err price_level(rm_db *db, contents *c)

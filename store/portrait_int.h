@@ -19,6 +19,10 @@ typedef struct rm_portrait_ctx {
     size_t n_sites;
 } rm_portrait_ctx;
 
+/* Computes every site's median product price into ctx; when one moved since the last update
+ * (portrait_sites), marks every profile with a review on that site dirty. */
+RM_MUST_CHECK rm_err rm_portrait_medians(rm_db *db, rm_portrait_ctx *ctx);
+
 /* Computes the contents and tags of portrait id, whose portrait_members rows are written.
  * Clears its old tags first. */
 RM_MUST_CHECK rm_err rm_portrait_fill(rm_db *db, rm_portrait_ctx *ctx, int64_t id);

@@ -149,6 +149,79 @@ static void portraits_match_truth_people(void **state)
                                  "'segment:frequent'") > 0);
 }
 
+/* Everything a portrait says, in key order (built_at excepted), as one string (free). */
+static char *snapshot(const char *db)
+{
+    static const char sql[] =
+        "SELECT group_concat(x, char(10)) FROM (SELECT key || ',' || profiles || ',' || reviews "
+        "|| ',' || COALESCE(cadence_days, '') || ',' || COALESCE(round(price_level, 9), '') "
+        "|| ',' || COALESCE(round(attitude, 9), '') || ',' || COALESCE(stance, '') || ',' || "
+        "COALESCE(segments, '') || ',' || COALESCE(interests, '') || ',' || "
+        "COALESCE(aspects, '') || ',' || COALESCE((SELECT group_concat(tag || '=' || evidence, "
+        "';') FROM (SELECT tag, evidence FROM portrait_tags t WHERE t.portrait_id = po.id "
+        "ORDER BY tag)), '') AS x FROM portraits po ORDER BY key)";
+    sqlite3 *h;
+    sqlite3_stmt *st;
+    char *out = NULL;
+
+    assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+        out = rm_xstrdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    assert_non_null(out);
+    return out;
+}
+
+/* Fails with the first line where a and b differ. */
+static void expect_same_lines(const char *a, const char *b)
+{
+    while (*a || *b) {
+        size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+        if (la != lb || memcmp(a, b, la) != 0)
+            fail_msg("incremental: %.*s\nrebuilt:     %.*s", (int)la, a, (int)lb, b);
+        a += la + (a[la] == '\n');
+        b += lb + (b[lb] == '\n');
+    }
+}
+
+static void revmine(char **argv, char **out)
+{
+    char bin[FIXTURE_PATH_MAX], *err = NULL;
+    snprintf(bin, sizeof(bin), "%s/revmine", rm_test_bin_dir());
+    argv[0] = bin;
+    if (rm_test_run(argv, NULL, out, &err, 20000) != 0)
+        fail_msg("revmine %s failed: %s", argv[1], err ? err : "");
+    free(err);
+}
+
+/* New reviews and price changes (epoch 4): the crawl's incremental update gives exactly what a
+ * full rebuild gives. */
+static void portraits_incremental_after_changes_equals_rebuild(void **state)
+{
+    fx *f = *state;
+    const char *args[] = {"--products", "80", "--seed", "9", NULL};
+    char *argv[] = {NULL, "portrait", "--db", f->db, "--rebuild", NULL};
+    char *inc, *full, *out = NULL, *ok;
+
+    rm_market_start(&f->m, f->dir, args);
+    json_decref(rm_crawl_demo(f->db, NULL));
+    ok = rm_market_get(&f->m, "/_control/epoch?set=4");
+    assert_non_null(ok);
+    free(ok);
+    json_decref(rm_crawl_demo(f->db, NULL));
+    assert_true(rm_db_int(f->db, "SELECT new_reviews FROM runs ORDER BY id DESC LIMIT 1") > 0);
+    assert_true(rm_db_int(f->db, "SELECT price_changes FROM runs ORDER BY id DESC LIMIT 1") > 0);
+    inc = snapshot(f->db);
+    revmine(argv, &out);
+    full = snapshot(f->db);
+    expect_same_lines(inc, full);
+    free(inc);
+    free(full);
+    free(out);
+}
+
 /* A second crawl with nothing new changes no portrait; exports hide identities. */
 static void portraits_recrawl_and_export(void **state)
 {
@@ -188,6 +261,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(portraits_match_truth_people, setup, teardown),
         cmocka_unit_test_setup_teardown(portraits_recrawl_and_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(portraits_incremental_after_changes_equals_rebuild,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

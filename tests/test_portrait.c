@@ -85,7 +85,14 @@ static void put_profiles(fx *f, size_t from, size_t to)
 
 /* Alice's three reviews (one of them attacks the delivery) and one by Bob, with the review
  * page cached. */
+static void put_reviews_priced(fx *f, double price);
+
 static void put_reviews(fx *f)
+{
+    put_reviews_priced(f, 5000);
+}
+
+static void put_reviews_priced(fx *f, double price)
 {
     static rm_aspect_hit hit = {"delivery", -0.8, RM_LABEL_NEG, 0, 55, "delivery"};
     static const char page[] = "<html><a href=\"/u/alice\">Alice Zephyrine</a></html>";
@@ -104,7 +111,7 @@ static void put_reviews(fx *f)
     prod = &rm_recs_add(&pr.recs, RM_REC_PRODUCT)->u.product;
     prod->url = M "/p/1";
     prod->category = "Рыбалка";
-    prod->price = 5000;
+    prod->price = price;
     prod->currency = "RUB";
     for (size_t i = 0; i < 4; i++) {
         rm_review *r = &rm_recs_add(&pr.recs, RM_REC_REVIEW)->u.review;
@@ -299,6 +306,27 @@ static void portrait_rebuild_undoes_a_merge(void **state)
     assert_int_equal(q_int(f, "SELECT count(*) FROM identity_links WHERE profile_b IS NOT NULL"),
                      0);
     free(got);
+}
+
+/* Already-dirty profiles changed again through upserts (a profile page seen twice, a price
+ * change) before any update: no constraint error, each profile dirty once. */
+static void portrait_dirty_survives_repeated_upserts(void **state)
+{
+    fx *f = *state;
+    rm_portrait_stats st;
+
+    put_profiles(f, 0, RM_ARRAY_LEN(people));
+    put_reviews(f);
+    assert_int_equal(rm_db_exec(f->h, "UPDATE profiles SET city = 'Old'"), RM_OK);
+    put_profiles(f, 0, RM_ARRAY_LEN(people));
+    put_reviews_priced(f, 7000);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_dirty"), RM_ARRAY_LEN(people));
+    update(f, &st, false);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_dirty"), 0);
+    put_reviews_priced(f, 9000); /* Alice and Bob reviewed it: both portraits are stale */
+    assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_dirty"), 2);
+    update(f, &st, false);
+    assert_int_equal(st.portraits, 2);
 }
 
 static int64_t tag_has(fx *f, const char *tag, const char *needle)
@@ -518,6 +546,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(portrait_links_only_on_evidence, setup, teardown),
         cmocka_unit_test_setup_teardown(portrait_incremental_matches_full, setup, teardown),
         cmocka_unit_test_setup_teardown(portrait_rebuild_undoes_a_merge, setup, teardown),
+        cmocka_unit_test_setup_teardown(portrait_dirty_survives_repeated_upserts, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(portrait_contents_and_tags_with_evidence, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(forget_leaves_no_trace, setup, teardown),
