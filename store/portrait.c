@@ -3,6 +3,8 @@
 
 #include "store/portrait_int.h"
 
+#include "core/clock.h"
+
 #define CONF_MUTUAL 0.95
 #define CONF_HANDLE 0.90
 #define CONF_AUTHORED 1.0
@@ -502,8 +504,11 @@ rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *s
     rm_portrait_stats local;
     rm_interests *tx = NULL;
     rm_db *db = NULL;
+    int64_t t0 = rm_mono_ms();
     rm_diag d;
     rm_err err;
+
+    st = st ? st : &local;
 
     rm_diag_init(&d);
     err = rm_interests_builtin(&d, &tx);
@@ -512,8 +517,8 @@ rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *s
     if (!err)
         err = rm_db_begin(db);
     if (!err) {
-        err = full ? rm_portrait_rebuild(db, tx, (int64_t)time(NULL), st ? st : &local)
-                   : rm_portrait_update(db, tx, (int64_t)time(NULL), st ? st : &local);
+        err = full ? rm_portrait_rebuild(db, tx, (int64_t)time(NULL), st)
+                   : rm_portrait_update(db, tx, (int64_t)time(NULL), st);
         if (err)
             rm_db_rollback(db);
         else
@@ -523,5 +528,9 @@ rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *s
     rm_diag_release(&d);
     rm_db_close(db);
     rm_interests_free(tx);
+    if (!err)
+        rm_log_info("portraits: %lld rebuilt from %lld profiles (%lld changed) in %lld ms",
+                    (long long)st->portraits, (long long)st->profiles, (long long)st->dirty,
+                    (long long)(rm_mono_ms() - t0));
     return err;
 }
