@@ -207,6 +207,18 @@ static rm_err unlink_others(rm_db *db)
     return err;
 }
 
+/* Crawl-queue URLs of the person: their profile URLs, and URLs naming their handle as a whole
+ * path segment or query value (/u/h, /@h/..., ?acct=h), not as part of a longer handle. */
+#define HANDLE_AT(sep, end) "instr(frontier.url || char(1), " sep " || h.v || " end ") > 0"
+static const char frontier_sql[] =
+    "DELETE FROM frontier WHERE url IN (SELECT url FROM fg_profiles) OR EXISTS ("
+    "SELECT 1 FROM (SELECT ltrim(handle, '@') AS v FROM fg_profiles "
+    "WHERE length(ltrim(handle, '@')) >= 3) h WHERE "
+    HANDLE_AT("'/'", "char(1)") " OR " HANDLE_AT("'@'", "char(1)") " OR "
+    HANDLE_AT("'='", "char(1)") " OR " HANDLE_AT("'/'", "'/'") " OR " HANDLE_AT("'@'", "'/'")
+    " OR " HANDLE_AT("'/'", "'?'") " OR " HANDLE_AT("'@'", "'?'") " OR "
+    HANDLE_AT("'='", "'&'") ")";
+
 static rm_err erase(rm_db *db, int64_t now, rm_forget_stats *st)
 {
     rm_err err;
@@ -219,10 +231,7 @@ static rm_err erase(rm_db *db, int64_t now, rm_forget_stats *st)
                                 &err);
     st->pages = changes_after(db, "DELETE FROM pages WHERE url IN (SELECT url FROM fg_pages)",
                               &err);
-    st->frontier = changes_after(db, "DELETE FROM frontier WHERE url IN (SELECT url FROM "
-                                     "fg_profiles) OR EXISTS (SELECT 1 FROM fg_profiles f WHERE "
-                                     "length(f.handle) >= 3 AND instr(frontier.url, f.handle))",
-                                 &err);
+    st->frontier = changes_after(db, frontier_sql, &err);
     st->portraits = changes_after(db, "DELETE FROM portraits WHERE id IN (SELECT portrait_id "
                                       "FROM portrait_members WHERE profile_id IN (SELECT id "
                                       "FROM fg_profiles))", &err);

@@ -400,6 +400,13 @@ static void expect_no_trace(fx *f, bool expect)
     }
 }
 
+/* Queue rows: three name Alice's handle, one a longer handle of somebody else. */
+static const char queue_sql[] =
+    "INSERT INTO jobs(id, name, created_at) VALUES (1, 'j', 0);"
+    "INSERT INTO frontier(job_id, url, host, discovered_at) VALUES "
+    "(1, '" S "/users/alice_z', 'h', 0), (1, '" S "/api/v1/accounts/lookup?acct=alice_z', 'h', 0),"
+    "(1, '" S "/@alice_z/with_replies', 'h', 0)";
+
 static void forget_case(void **state, bool vacuum)
 {
     fx *f = *state;
@@ -415,6 +422,7 @@ static void forget_case(void **state, bool vacuum)
                                       " 'https://market.test:443/u/alice#reviews') "
                                       "WHERE url = '" M "/u/bob'"),
                      RM_OK);
+    assert_int_equal(rm_db_exec(f->h, queue_sql), RM_OK);
     assert_int_equal(rm_db_exec(f->h, "PRAGMA wal_checkpoint(TRUNCATE)"), RM_OK);
     expect_no_trace(f, true);
     rm_store_free(f->s);
@@ -429,6 +437,7 @@ static void forget_case(void **state, bool vacuum)
     assert_int_equal(fs.reviews, 3);
     assert_int_equal(fs.pages, 1);
     assert_int_equal(fs.portraits, 1);
+    assert_int_equal(fs.frontier, 3);
     expect_no_trace(f, false);
     rm_diag_init(&d);
     assert_int_equal(rm_db_open(f->db, 0, &d, &f->h), RM_OK);
@@ -456,6 +465,27 @@ static void forget_leaves_no_trace(void **state)
 static void forget_leaves_no_trace_after_vacuum(void **state)
 {
     forget_case(state, true);
+}
+
+static void forget_spares_longer_handles(void **state)
+{
+    fx *f = *state;
+    rm_portrait_stats st;
+    rm_forget_stats fs;
+    rm_diag d;
+
+    put_profiles(f, 0, RM_ARRAY_LEN(people));
+    update(f, &st, false);
+    assert_int_equal(rm_db_exec(f->h, queue_sql), RM_OK);
+    assert_int_equal(rm_db_exec(f->h, "INSERT INTO frontier(job_id, url, host, discovered_at) "
+                                      "VALUES (1, '" M "/u/alice_zed', 'h', 0), "
+                                      "(1, '" S "/@xalice_z', 'h', 0)"),
+                     RM_OK);
+    rm_diag_init(&d);
+    assert_int_equal(rm_forget(f->db, S "/@alice_z", false, &fs, &d), RM_OK);
+    rm_diag_release(&d);
+    assert_int_equal(fs.frontier, 3);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM frontier"), 2);
 }
 
 static void forget_expires_pages_and_stale_profiles(void **state)
@@ -552,6 +582,7 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(forget_leaves_no_trace, setup, teardown),
         cmocka_unit_test_setup_teardown(forget_leaves_no_trace_after_vacuum, setup, teardown),
+        cmocka_unit_test_setup_teardown(forget_spares_longer_handles, setup, teardown),
         cmocka_unit_test_setup_teardown(forget_expires_pages_and_stale_profiles, setup,
                                         teardown),
         cmocka_unit_test(portrait_url_keys_ignore_spelling),
