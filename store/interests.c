@@ -15,7 +15,7 @@
 struct rm_interests {
     rm_termset *terms;
     rm_stem_pool *pool;
-    char **ids, **names; /* owned */
+    char **ids; /* owned */
     size_t n;
 };
 
@@ -33,12 +33,9 @@ void rm_interests_free(rm_interests *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->n; i++) {
+    for (size_t i = 0; i < t->n; i++)
         free(t->ids[i]);
-        free(t->names[i]);
-    }
     free(t->ids);
-    free(t->names);
     rm_termset_free(t->terms);
     rm_stem_pool_free(t->pool);
     free(t);
@@ -52,11 +49,6 @@ size_t rm_interests_count(const rm_interests *t)
 const char *rm_interests_id(const rm_interests *t, size_t i)
 {
     return t->ids[i];
-}
-
-const char *rm_interests_name(const rm_interests *t, size_t i)
-{
-    return t->names[i] ? t->names[i] : t->ids[i];
 }
 
 static int line_of(const yaml_node_t *node)
@@ -117,7 +109,7 @@ static void add_terms(load_ctx *c, const yaml_node_t *seq, uint8_t lang, const c
 static void load_interest(load_ctx *c, const char *id, const yaml_node_t *body)
 {
     char field[160];
-    size_t i = c->t->n - 1;
+    bool named = false;
 
     if (body->type != YAML_MAPPING_NODE) {
         bad(c, body, id, "expected a mapping with name, en and ru");
@@ -133,8 +125,8 @@ static void load_interest(load_ctx *c, const char *id, const yaml_node_t *body)
             add_terms(c, v, RM_LANG_EN, field);
         else if (key && !strcmp(key, "ru"))
             add_terms(c, v, RM_LANG_RU, field);
-        else if (key && !strcmp(key, "name") && scalar(v) && !c->t->names[i])
-            c->t->names[i] = rm_xstrdup(scalar(v));
+        else if (key && !strcmp(key, "name") && scalar(v) && !named)
+            named = true; /* for people reading the file; ids are what revmine stores */
         else
             bad(c, k, field, "expected name, en or ru (once each)");
     }
@@ -164,7 +156,6 @@ static void load_root(load_ctx *c, const yaml_node_t *root)
         return;
     }
     c->t->ids = rm_xcalloc(cap ? cap : 1, sizeof(char *));
-    c->t->names = rm_xcalloc(cap ? cap : 1, sizeof(char *));
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top;
          p++) {
         const char *id = scalar(yaml_document_get_node(c->doc, p->key));

@@ -26,9 +26,8 @@ RM_MUST_CHECK rm_err rm_interests_builtin(rm_diag *diag, rm_interests **out);
 void rm_interests_free(rm_interests *t); /* NULL is fine */
 
 size_t rm_interests_count(const rm_interests *t);
-/* The id and the human name of interest i (< count). Borrowed from t. */
+/* The id of interest i (< count). Borrowed from t. */
 const char *rm_interests_id(const rm_interests *t, size_t i);
-const char *rm_interests_name(const rm_interests *t, size_t i);
 
 /* Finds the interests text names. Writes up to max indexes (each once, in text order) to out
  * and returns how many were written. Scratch memory comes from a. */
