@@ -8,7 +8,8 @@
 #include "core/clock.h"
 
 #define MAX_MATCH 16
-#define EVIDENCE_CLAUSE_BYTES 200
+#define EVIDENCE_CLAUSE_BYTES 200 /* quoted page text in evidence, at most */
+#define EVIDENCE_MAX_BYTES 2000   /* a tag's evidence stops growing here */
 
 /* Rule thresholds; the README's segment table quotes them. */
 #define CATEGORY_INTEREST_MIN 2     /* reviews in a category that make it an interest */
@@ -45,14 +46,27 @@ typedef struct contents {
     char first[16], last[16];
 } contents;
 
+/* Cuts s to at most max bytes on a UTF-8 character boundary. */
+static int utf8_cut(const char *s, int max)
+{
+    int n = (int)strlen(s);
+    if (n <= max)
+        return n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return max;
+}
+
 static rm_err add_tag(rm_db *db, int64_t id, const char *tag, const char *evidence)
 {
     STMT(ins, "INSERT INTO portrait_tags(portrait_id, tag, evidence) VALUES (?1, ?2, ?3) "
-              "ON CONFLICT(portrait_id, tag) DO UPDATE SET "
-              "evidence = evidence || '; ' || excluded.evidence");
+              "ON CONFLICT(portrait_id, tag) DO UPDATE SET evidence = CASE "
+              "WHEN length(evidence) < ?4 THEN evidence || '; ' || excluded.evidence "
+              "ELSE evidence END");
     rm_db_bind_int(ins, 1, id);
     rm_db_bind_text(ins, 2, tag);
     rm_db_bind_text(ins, 3, evidence);
+    rm_db_bind_int(ins, 4, EVIDENCE_MAX_BYTES);
     return rm_db_step_done(db, ins);
 }
 
@@ -117,7 +131,8 @@ static rm_err profile_interests(rm_db *db, contents *c, rm_arena *a)
     while (!err && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
         const char *text = (const char *)sqlite3_column_text(sel, 1);
         rm_buf_reset(&ev);
-        rm_buf_addf(&ev, "%s lists \"%s\"", (const char *)sqlite3_column_text(sel, 0), text);
+        rm_buf_addf(&ev, "%s lists \"%.*s\"", (const char *)sqlite3_column_text(sel, 0),
+                    utf8_cut(text, EVIDENCE_CLAUSE_BYTES), text);
         err = text_interests(db, c, text, ev.ptr, a);
     }
     sqlite3_reset(sel);
@@ -143,7 +158,8 @@ static rm_err category_interests(rm_db *db, contents *c, rm_arena *a)
         if (n < CATEGORY_INTEREST_MIN)
             continue;
         rm_buf_reset(&ev);
-        rm_buf_addf(&ev, "%lld reviews in category \"%s\"", (long long)n, cat);
+        rm_buf_addf(&ev, "%lld reviews in category \"%.*s\"", (long long)n,
+                    utf8_cut(cat, EVIDENCE_CLAUSE_BYTES), cat);
         err = text_interests(db, c, cat, ev.ptr, a);
     }
     sqlite3_reset(sel);
@@ -371,17 +387,6 @@ static rm_err attitude(rm_db *db, contents *c)
         return tagf(db, c->id, tag, "mean attitude %.2f over %lld rated or scored reviews",
                     c->attitude, (long long)n);
     }
-}
-
-/* Cuts s to at most max bytes on a UTF-8 character boundary. */
-static int utf8_cut(const char *s, int max)
-{
-    int n = (int)strlen(s);
-    if (n <= max)
-        return n;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return max;
 }
 
 /* Per aspect: mentions, mean polarity, and the clause of the strongest mention that agrees with
