@@ -483,8 +483,10 @@ rm_err rm_portrait_update(rm_db *db, const rm_interests *tx, int64_t now, rm_por
         err = close_set(db, &s);
     if (!err && s.n)
         err = rebuild_set(db, ctx, &s, st);
+    /* A portrait whose every profile was deleted (retention) has nobody left to rebuild. */
     if (!err)
-        err = rm_db_exec(db, "DELETE FROM portrait_dirty");
+        err = rm_db_exec(db, "DELETE FROM portrait_dirty; DELETE FROM portraits WHERE id NOT IN "
+                             "(SELECT portrait_id FROM portrait_members)");
     idset_release(&s);
     free(ctx);
     return err;

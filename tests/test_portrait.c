@@ -499,20 +499,21 @@ static void forget_expires_pages_and_stale_profiles(void **state)
     put_reviews(f);
     update(f, &st, false);
     assert_int_equal(rm_db_exec(f->h, "UPDATE profiles SET last_seen = last_seen - 40 * 86400 "
-                                      "WHERE url LIKE '%/u/alice'"),
+                                      "WHERE url LIKE '%/u/alice' OR url LIKE '%/u/dave'"),
                      RM_OK);
     rm_diag_init(&d);
     assert_int_equal(rm_forget_expire(f->db, 100, 30, NOW + 86400, &fs, &d), RM_OK);
     assert_int_equal(fs.pages, 0);
-    assert_int_equal(fs.profiles, 1);
+    assert_int_equal(fs.profiles, 2);
     assert_int_equal(rm_forget_expire(f->db, 0, -1, NOW + 86400, &fs, &d), RM_OK);
     assert_int_equal(fs.pages, 1);
     rm_diag_release(&d);
     assert_int_equal(q_int(f, "SELECT count(*) FROM reviews WHERE author_url = '" M "/u/alice' "
                               "AND profile_id IS NULL"), 3);
-    /* Alice's social profile stands alone now; every profile still has one portrait. */
-    assert_int_equal(q_int(f, "SELECT count(*) FROM portraits"), 6);
-    assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_members"), 7);
+    /* Alice's social profile stands alone now, Dave's portrait is gone with his only profile;
+     * every profile left still has one portrait. */
+    assert_int_equal(q_int(f, "SELECT count(*) FROM portraits"), 5);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_members"), 6);
 }
 
 static void portrait_url_keys_ignore_spelling(void **state)
