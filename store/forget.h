@@ -13,7 +13,9 @@
  *
  * No trace is left in the file: the erase runs with PRAGMA secure_delete=ON (freed space is
  * zeroed), the full-text index is rebuilt and merged, and the WAL is checkpointed and truncated.
- * VACUUM (optional) then rewrites the file compactly. */
+ * VACUUM (optional) then rewrites the file compactly.
+ *
+ * Every pointer argument is borrowed for the call only. */
 #ifndef RM_FORGET_H
 #define RM_FORGET_H
 

@@ -21,7 +21,9 @@
  * profiles, adds every profile linked to them and every member of their old portraits (until
  * closed), and rebuilds those portraits only. Everything else stays as it is. A portrait keeps
  * its id when its members were in one old portrait; its stable public id is the pseudonym of
- * its key, the smallest member profile URL. */
+ * its key, the smallest member profile URL.
+ *
+ * Pointer arguments are borrowed for the call only, unless a comment says otherwise. */
 #ifndef RM_PORTRAIT_H
 #define RM_PORTRAIT_H
 
