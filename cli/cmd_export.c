@@ -51,6 +51,10 @@ static int check_values(const rm_export_opts *o)
         return rm_cli_usage_error(&rm_cmd_export, "--lang is en, ru or other");
     if (o->label && !one_of(o->label, labels))
         return rm_cli_usage_error(&rm_cmd_export, "--label is pos, neu or neg");
+    /* A filter a kind cannot apply is refused, never silently ignored. */
+    if (o->kind == RM_EXPORT_PORTRAITS && (o->product || o->lang || o->label))
+        return rm_cli_usage_error(&rm_cmd_export, "portraits filter by --site, --since, "
+                                                  "--until and --aspect");
     return RM_EXIT_OK;
 }
 
