@@ -45,5 +45,7 @@ extern const rm_cmd rm_cmd_report;
 extern const rm_cmd rm_cmd_daemon;
 extern const rm_cmd rm_cmd_status;
 extern const rm_cmd rm_cmd_runs;
+extern const rm_cmd rm_cmd_portrait;
+extern const rm_cmd rm_cmd_forget;
 
 #endif

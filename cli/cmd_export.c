@@ -13,9 +13,9 @@ static const char usage[] =
     "                      [--top N]\n"
     "       revmine export --columns\n"
     "\n"
-    "KIND is products, reviews, profiles, aspects or keywords. Rows stream in constant memory; CSV is\n"
-    "RFC 4180 UTF-8 (--bom adds a byte-order mark for Excel) and text cells starting with\n"
-    "= + - @ are prefixed with ' so spreadsheets never run them as formulas.\n"
+    "KIND is products, reviews, profiles, aspects, portraits or keywords. Rows stream in\n"
+    "constant memory; CSV is RFC 4180 UTF-8 (--bom adds a byte-order mark for Excel) and text\n"
+    "cells starting with = + - @ are prefixed with ' so spreadsheets never run them as formulas.\n"
     "\n"
     "  --out FILE         write here instead of stdout\n"
     "  --site HOST        one site (host or host:port)\n"
@@ -57,6 +57,10 @@ static int check_values(const rm_export_opts *o)
         return rm_cli_usage_error(&rm_cmd_export, "--lang is en, ru or other");
     if (o->label && !one_of(o->label, labels))
         return rm_cli_usage_error(&rm_cmd_export, "--label is pos, neu or neg");
+    /* A filter a kind cannot apply is refused, never silently ignored. */
+    if (o->kind == RM_EXPORT_PORTRAITS && (o->product || o->lang || o->label))
+        return rm_cli_usage_error(&rm_cmd_export, "portraits filter by --site, --since, "
+                                                  "--until and --aspect");
     return RM_EXIT_OK;
 }
 
@@ -182,5 +186,5 @@ static int run(int argc, char **argv)
     return RM_EXIT_OK;
 }
 
-const rm_cmd rm_cmd_export = {"export", "write products, reviews, profiles, aspects or keywords "
-                                        "as CSV or JSON Lines", usage, run};
+const rm_cmd rm_cmd_export = {"export", "write products, reviews, profiles, aspects, portraits "
+                                        "or keywords as CSV or JSON Lines", usage, run};

@@ -15,6 +15,8 @@ static const rm_cmd *const commands[] = {
     &rm_cmd_daemon,
     &rm_cmd_status,
     &rm_cmd_runs,
+    &rm_cmd_portrait,
+    &rm_cmd_forget,
 };
 
 static void print_main_help(FILE *out)

@@ -18,6 +18,7 @@
 #include "crawler/crawl_int.h"
 #include "crawler/httpdate.h"
 #include "crawler/netsafe.h"
+#include "store/portrait.h"
 
 #include <curl/curl.h>
 #include <jansson.h>
@@ -802,5 +803,8 @@ cleanup:
     rm_diag_release(&d);
     if (!err && atomic_load(&e.fatal))
         err = RM_EDB;
+    /* Portraits follow every run, after the writer has stopped (one writer at a time). */
+    if (!err && (err = rm_portrait_update_path(o->db_path, false, NULL)))
+        rm_log_error("%s: portraits not updated: %s", o->job->name, rm_err_str(err));
     return err;
 }

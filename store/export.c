@@ -120,6 +120,49 @@ static const column keyword_cols[] = {
     {"mean_valence", NULL, NULL, false, "mean valence in those reviews, about -4..4"},
 };
 
+static const column portrait_cols[] = {
+    {"portrait_id", "po.key", "rm_pseudonym(po.key)", true,
+     "pseudonymous id (the key profile's URL with --raw-identities); `revmine portrait` takes "
+     "either"},
+    {"profiles", "po.profiles", NULL, false, "linked profiles"},
+    {"profile_ids", "(SELECT group_concat(p.url, ';') FROM portrait_members m JOIN profiles p "
+                    "ON p.id = m.profile_id WHERE m.portrait_id = po.id)",
+     "(SELECT group_concat(rm_pseudonym(p.url), ';') FROM portrait_members m JOIN profiles p "
+     "ON p.id = m.profile_id WHERE m.portrait_id = po.id)", true,
+     "member profile ids separated by ; (profile_id of the profiles export)"},
+    {"name", "po.name", "NULL", true, "display name (--raw-identities only)"},
+    {"city", "po.city", NULL, true, "city"},
+    {"country", "po.country", NULL, true, "country"},
+    {"gender", "po.gender", NULL, true, "gender as published"},
+    {"birth_year", "po.birth_year", NULL, false, "birth year when published"},
+    {"interests", "(SELECT group_concat(value, ';') FROM json_each(po.interests))", NULL, true,
+     "interest ids (configs/interests.yaml) separated by ;"},
+    {"reviews", "po.reviews", NULL, false, "reviews written"},
+    {"first_review", "po.first_review", NULL, false, "date of the first review"},
+    {"last_review", "po.last_review", NULL, false, "date of the latest review"},
+    {"cadence_days", "round(po.cadence_days, 2)", NULL, false,
+     "mean days between reviews (2 reviews or more)"},
+    {"categories", "(SELECT group_concat(key || ':' || value, ';') FROM "
+                   "json_each(po.categories))", NULL, true,
+     "reviewed categories as category:reviews separated by ;"},
+    {"price_level", "round(po.price_level, 4)", NULL, false,
+     "geometric mean of reviewed products' prices over their site's median price"},
+    {"mean_rating", "round(po.mean_rating, 4)", NULL, false, "mean rating given, 0-5"},
+    {"mean_sentiment", "round(po.mean_sentiment, 4)", NULL, false, "mean review sentiment, -1..1"},
+    {"attitude", "round(po.attitude, 4)", NULL, false,
+     "mean attitude, -1..1 (rating and sentiment blended)"},
+    {"stance", "po.stance", NULL, false, "promoter, passive or detractor"},
+    {"aspects", "(SELECT group_concat(key || ':' || printf('%.2f', json_extract(value, "
+                "'$.mean')), ';') FROM json_each(po.aspects))", NULL, true,
+     "aspect:mean polarity pairs separated by ;"},
+    {"segments", "(SELECT group_concat(value, ';') FROM json_each(po.segments))", NULL, true,
+     "segments separated by ;"},
+    {"tags", "(SELECT group_concat(tag, ';') FROM portrait_tags t WHERE t.portrait_id = po.id)",
+     NULL, true, "every tag separated by ; (`revmine portrait` shows the evidence)"},
+    {"followers", "po.followers", NULL, false, "most followers of any linked profile"},
+    {"built_at", ISO("po.built_at"), NULL, false, "when the portrait was built (UTC)"},
+};
+
 typedef struct kind_def {
     const char *name;
     const column *cols;
@@ -166,6 +209,16 @@ static const kind_def kinds[RM_EXPORT_N_KINDS] = {
     /* Aggregated by store/keywords.c: no FROM of its own. */
     [RM_EXPORT_KEYWORDS] = {"keywords", keyword_cols, RM_ARRAY_LEN(keyword_cols), NULL, NULL,
                             NULL},
+    [RM_EXPORT_PORTRAITS] = {"portraits", portrait_cols, RM_ARRAY_LEN(portrait_cols),
+                             "portraits po",
+                             "(?1 IS NULL OR EXISTS (SELECT 1 FROM portrait_members m JOIN "
+                             "profiles p ON p.id = m.profile_id WHERE m.portrait_id = po.id "
+                             "AND p.url LIKE '%://' || ?1 || '/%')) "
+                             "AND (?2 IS NULL OR po.last_review >= ?2) "
+                             "AND (?3 IS NULL OR po.first_review <= ?3) "
+                             "AND (?7 IS NULL OR json_extract(po.aspects, '$.' || ?7) "
+                             "IS NOT NULL)",
+                             "po.id"},
 };
 
 int rm_export_kind_parse(const char *s, rm_export_kind *out)

@@ -23,6 +23,7 @@ typedef enum rm_export_kind {
     RM_EXPORT_REVIEWS,
     RM_EXPORT_PROFILES,
     RM_EXPORT_ASPECTS,
+    RM_EXPORT_PORTRAITS,      /* customer portraits (store/portrait.h) */
     RM_EXPORT_KEYWORDS,       /* top praised and complained terms (store/keywords.h) */
     RM_EXPORT_N_KINDS
 } rm_export_kind;

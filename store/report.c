@@ -413,89 +413,45 @@ static rm_err terms(ctx *c)
     return err;
 }
 
-/* ---- portraits (another module's tables: read only what exists) --------------------------- */
-
-static bool exists(ctx *c, const char *sql, const char *a, const char *b)
-{
-    sqlite3_stmt *st = NULL;
-    bool found = false;
-    if (sqlite3_prepare_v2(c->h, sql, -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-        if (b)
-            sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-        found = sqlite3_step(st) == SQLITE_ROW;
-    }
-    sqlite3_finalize(st);
-    return found;
-}
-
-static bool has_column(ctx *c, const char *table, const char *col)
-{
-    return exists(c, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", table, col);
-}
-
-/* Where segments may live, in order of preference; names are ours, never input. */
-typedef struct segment_source {
-    const char *table, *column;
-    bool json; /* the column holds a JSON array of tags */
-} segment_source;
-
-static const segment_source segment_sources[] = {
-    {"portrait_tags", "tag", false},
-    {"portrait_segments", "segment", false},
-    {"portraits", "segment", false},
-    {"portraits", "tags", true},
-};
-
-static rm_err segments(ctx *c, const segment_source *src, grid *g)
-{
-    char sql[512];
-    if (src->json)
-        snprintf(sql, sizeof(sql), "SELECT j.value, count(*) FROM %s t, json_each(CASE WHEN "
-                 "json_valid(t.%s) THEN t.%s ELSE '[]' END) j GROUP BY 1 ORDER BY 2 DESC, 1 "
-                 "LIMIT 16", src->table, src->column, src->column);
-    else
-        snprintf(sql, sizeof(sql), "SELECT %s, count(*) FROM %s WHERE %s IS NOT NULL GROUP BY 1 "
-                 "ORDER BY 2 DESC, 1 LIMIT 16", src->column, src->table, src->column);
-    return query(c, sql, 0, 0, 1, g);
-}
+/* ---- portraits (store/portrait.h) -------------------------------------------------------- */
 
 static rm_err portraits(ctx *c)
 {
-    const segment_source *src = NULL;
     grid n, g;
     rm_err err;
+    double total;
 
-    section(c, "portraits", "Portrait segments", NULL);
-    if (!exists(c, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1",
-                "portraits", NULL)) {
+    section(c, "portraits", "Portrait segments",
+            "People per segment (a portrait can be in several); stance from ratings and "
+            "sentiment.");
+    if ((err = query(c, "SELECT '', count(*), sum(stance = 'promoter'), sum(stance = 'passive'), "
+                        "sum(stance = 'detractor') FROM portraits", 0, 0, 4, &n)))
+        return err;
+    total = n.n ? at(&n, 0, 0) : 0.0;
+    if (total <= 0) {
+        grid_free(&n);
         empty(c, "No portraits yet.");
         section_end(c);
         return RM_OK;
     }
-    if ((err = query(c, "SELECT '', count(*) FROM portraits", 0, 0, 1, &n)))
-        return err;
-    fprintf(c->out, "<p class=\"note\">%.0f portraits.</p>", n.n ? at(&n, 0, 0) : 0.0);
+    fprintf(c->out, "<p class=\"note\">%.0f portraits: %.0f promoters, %.0f passives, %.0f "
+                    "detractors.</p>", total, at(&n, 0, 1), at(&n, 0, 2), at(&n, 0, 3));
     grid_free(&n);
-    for (size_t i = 0; i < RM_ARRAY_LEN(segment_sources) && !src; i++)
-        if (has_column(c, segment_sources[i].table, segment_sources[i].column))
-            src = &segment_sources[i];
-    if (!src) {
-        empty(c, "No portrait segments yet.");
-    } else if ((err = segments(c, src, &g))) {
+    if ((err = query(c, "SELECT j.value, count(*) FROM portraits po, json_each(CASE WHEN "
+                        "json_valid(po.segments) THEN po.segments ELSE '[]' END) j "
+                        "GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 16", 0, 0, 1, &g)))
         return err;
-    } else {
-        double *values = rm_xcalloc(g.n + 1, sizeof(double));
+    if (g.n) {
+        double *values = rm_xcalloc(g.n, sizeof(double));
         rm_report_bars bars = {g.n, (const char *const *)g.labels, values, NULL, NULL, "%.0f", 0};
         for (size_t i = 0; i < g.n; i++)
             values[i] = at(&g, i, 0);
-        if (g.n)
-            rm_report_hbars(c->out, &bars, "People per portrait segment");
-        else
-            empty(c, "No portrait segments yet.");
+        rm_report_hbars(c->out, &bars, "People per portrait segment");
         free(values);
-        grid_free(&g);
+    } else {
+        empty(c, "No portrait segments yet.");
     }
+    grid_free(&g);
     section_end(c);
     return RM_OK;
 }

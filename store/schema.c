@@ -106,5 +106,98 @@ static const char v2_schedules[] =
     "ALTER TABLE jobs ADD COLUMN schedule TEXT;\n"
     "ALTER TABLE jobs ADD COLUMN next_run_at INTEGER;\n";
 
-const char *const rm_schema_migrations[] = {v1, v2_schedules};
+
+/* Portraits (store/portrait.h) and the privacy tables (store/forget.h). Every portrait table
+ * is derived from profiles and reviews: a full rebuild recreates it. portrait_dirty is the
+ * incremental rebuild's work list, filled by triggers when a profile or review changes in a
+ * way a portrait can see (not on mere last_seen refreshes). */
+/* Inside a trigger, INSERT OR IGNORE is not enough: when the statement that fires it is an
+ * upsert, SQLite applies the outer statement's conflict policy instead. So rows already dirty
+ * are skipped explicitly. */
+#define MARK_DIRTY(sel)                                                                         \
+    "  INSERT INTO portrait_dirty SELECT DISTINCT d.id FROM (" sel ") d\n"                     \
+    "    WHERE d.id IS NOT NULL AND d.id NOT IN (SELECT profile_id FROM portrait_dirty);\n"
+
+static const char v3_portraits[] =
+    "CREATE TABLE portraits(\n"
+    "  id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, built_at INTEGER NOT NULL,\n"
+    "  profiles INTEGER NOT NULL, name TEXT, city TEXT, country TEXT, gender TEXT,\n"
+    "  birth_year INTEGER, interests TEXT, reviews INTEGER NOT NULL DEFAULT 0,\n"
+    "  first_review TEXT, last_review TEXT, cadence_days REAL, categories TEXT,\n"
+    "  price_level REAL, mean_rating REAL, mean_sentiment REAL, attitude REAL, stance TEXT,\n"
+    "  aspects TEXT, segments TEXT, followers INTEGER);\n"
+    "CREATE TABLE portrait_members(\n"
+    "  profile_id INTEGER PRIMARY KEY REFERENCES profiles(id) ON DELETE CASCADE,\n"
+    "  portrait_id INTEGER NOT NULL REFERENCES portraits(id) ON DELETE CASCADE);\n"
+    "CREATE INDEX portrait_members_portrait ON portrait_members(portrait_id);\n"
+    /* kind: 'link' (a URL the profile links to) or 'handle' (folded handle). */
+    "CREATE TABLE profile_keys(\n"
+    "  profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,\n"
+    "  kind TEXT NOT NULL, value TEXT NOT NULL);\n"
+    "CREATE INDEX profile_keys_value ON profile_keys(kind, value);\n"
+    "CREATE INDEX profile_keys_profile ON profile_keys(profile_id);\n"
+    /* Either profile_b (profile to profile) or review_id (review to its author's profile). */
+    "CREATE TABLE identity_links(\n"
+    "  profile_a INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,\n"
+    "  profile_b INTEGER REFERENCES profiles(id) ON DELETE CASCADE,\n"
+    "  review_id INTEGER REFERENCES reviews(id) ON DELETE CASCADE,\n"
+    "  reason TEXT NOT NULL, confidence REAL NOT NULL, evidence TEXT,\n"
+    "  CHECK ((profile_b IS NULL) <> (review_id IS NULL)));\n"
+    "CREATE INDEX identity_links_a ON identity_links(profile_a);\n"
+    "CREATE INDEX identity_links_b ON identity_links(profile_b);\n"
+    "CREATE INDEX identity_links_review ON identity_links(review_id);\n"
+    "CREATE TABLE portrait_tags(\n"
+    "  portrait_id INTEGER NOT NULL REFERENCES portraits(id) ON DELETE CASCADE,\n"
+    "  tag TEXT NOT NULL, evidence TEXT NOT NULL, PRIMARY KEY(portrait_id, tag));\n"
+    "CREATE TABLE portrait_dirty(profile_id INTEGER PRIMARY KEY);\n"
+    /* The median product price each site had at the last update: when it moves, every price
+     * level on the site is stale. */
+    "CREATE TABLE portrait_sites(site_id INTEGER PRIMARY KEY, median REAL);\n"
+    /* Keyed hashes (rm_pseudonym) of forgotten profile URLs: never stored again. */
+    "CREATE TABLE forgotten(hash TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;\n"
+    "CREATE TRIGGER portrait_profile_ai AFTER INSERT ON profiles BEGIN\n"
+    MARK_DIRTY("SELECT new.id AS id")
+    "END;\n"
+    "CREATE TRIGGER portrait_profile_au AFTER UPDATE ON profiles\n"
+    "WHEN old.handle IS NOT new.handle OR old.links IS NOT new.links\n"
+    "  OR old.name IS NOT new.name OR old.city IS NOT new.city\n"
+    "  OR old.country IS NOT new.country OR old.gender IS NOT new.gender\n"
+    "  OR old.birth_year IS NOT new.birth_year OR old.interests IS NOT new.interests\n"
+    "  OR old.platform IS NOT new.platform OR old.followers IS NOT new.followers BEGIN\n"
+    MARK_DIRTY("SELECT new.id AS id")
+    "END;\n"
+    /* Before the delete: the members' cascade would hide which portrait the profile was in. */
+    "CREATE TRIGGER portrait_profile_bd BEFORE DELETE ON profiles BEGIN\n"
+    MARK_DIRTY("SELECT m.profile_id AS id FROM portrait_members m WHERE m.portrait_id = "
+               "(SELECT portrait_id FROM portrait_members WHERE profile_id = old.id) "
+               "AND m.profile_id <> old.id")
+    "END;\n"
+    "CREATE TRIGGER portrait_review_ai AFTER INSERT ON reviews\n"
+    "WHEN new.profile_id IS NOT NULL BEGIN\n"
+    MARK_DIRTY("SELECT new.profile_id AS id")
+    "END;\n"
+    "CREATE TRIGGER portrait_review_au AFTER UPDATE ON reviews\n"
+    "WHEN old.profile_id IS NOT new.profile_id OR old.rating IS NOT new.rating\n"
+    "  OR old.date IS NOT new.date OR old.product_id IS NOT new.product_id\n"
+    "  OR old.text_hash IS NOT new.text_hash BEGIN\n"
+    MARK_DIRTY("SELECT old.profile_id AS id UNION SELECT new.profile_id")
+    "END;\n"
+    "CREATE TRIGGER portrait_review_ad AFTER DELETE ON reviews\n"
+    "WHEN old.profile_id IS NOT NULL BEGIN\n"
+    MARK_DIRTY("SELECT old.profile_id AS id")
+    "END;\n"
+    "CREATE TRIGGER portrait_product_au AFTER UPDATE OF price ON products\n"
+    "WHEN old.price IS NOT new.price BEGIN\n"
+    MARK_DIRTY("SELECT profile_id AS id FROM reviews WHERE product_id = new.id")
+    "END;\n"
+    "CREATE TRIGGER portrait_sentiment_ai AFTER INSERT ON sentiment BEGIN\n"
+    MARK_DIRTY("SELECT profile_id AS id FROM reviews WHERE id = new.review_id")
+    "END;\n"
+    "CREATE TRIGGER portrait_sentiment_au AFTER UPDATE ON sentiment BEGIN\n"
+    MARK_DIRTY("SELECT profile_id AS id FROM reviews WHERE id = new.review_id")
+    "END;\n"
+    /* A database from before portraits gets them at the next rebuild. */
+    "INSERT INTO portrait_dirty SELECT id FROM profiles;\n";
+
+const char *const rm_schema_migrations[] = {v1, v2_schedules, v3_portraits};
 const size_t rm_schema_n_migrations = RM_ARRAY_LEN(rm_schema_migrations);

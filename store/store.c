@@ -3,6 +3,8 @@
 #include "store/store.h"
 
 #include <jansson.h>
+
+#include "store/privacy.h"
 #include <zlib.h>
 
 #define SITE_CACHE 64
@@ -16,6 +18,9 @@ struct rm_store {
     rm_db *db;
     site_entry sites[SITE_CACHE]; /* most sites of a crawl fit; misses go to SQL */
     size_t n_sites, next_evict;
+    /* Forgotten people (store/forget.h), read once per store: 0 unknown, 1 none, 2 some. */
+    int forgotten;
+    char *pseudonym_key;
 };
 
 rm_store *rm_store_new(rm_db *db)
@@ -27,6 +32,8 @@ rm_store *rm_store_new(rm_db *db)
 
 void rm_store_free(rm_store *s)
 {
+    if (s)
+        free(s->pseudonym_key);
     free(s);
 }
 
@@ -53,6 +60,34 @@ static rm_err step_int(rm_store *s, sqlite3_stmt *st, int64_t *out, bool *found)
         return RM_EDB;
     }
     return RM_OK;
+}
+
+/* Whether url belongs to a person erased with rm_forget(): then nothing of theirs is stored
+ * again. The list holds keyed hashes only, so it names nobody. */
+static rm_err is_forgotten(rm_store *s, const char *url, bool *out)
+{
+    char hash[RM_PSEUDONYM_LEN + 1];
+    int64_t one;
+    rm_err err;
+
+    *out = false;
+    if (!url)
+        return RM_OK;
+    if (!s->forgotten) {
+        STMT(any, "SELECT (SELECT value FROM meta WHERE key = 'pseudonym_key') "
+                  "WHERE EXISTS (SELECT 1 FROM forgotten)");
+        s->forgotten = sqlite3_step(any) == SQLITE_ROW && sqlite3_column_text(any, 0) ? 2 : 1;
+        if (s->forgotten == 2)
+            s->pseudonym_key = rm_xstrdup((const char *)sqlite3_column_text(any, 0));
+        sqlite3_reset(any);
+    }
+    if (s->forgotten != 2)
+        return RM_OK;
+    rm_pseudonym(s->pseudonym_key, url, strlen(url), hash);
+    STMT(sel, "SELECT 1 FROM forgotten WHERE hash = ?1");
+    rm_db_bind_text(sel, 1, hash);
+    err = step_int(s, sel, &one, out);
+    return err;
 }
 
 /* ---- jobs, runs, frontier ----------------------------------------------------------------- */
@@ -396,6 +431,8 @@ static rm_err put_profile(rm_store *s, const rm_profile *p, int64_t now, rm_appl
 
     if (!p->url)
         return RM_OK;
+    if ((err = is_forgotten(s, p->url, &found)) || found)
+        return err;
     interests = json_list(p->interests, p->n_interests);
     links = json_list(p->links, p->n_links);
     sqlite3_stmt *up = rm_db_stmt(
@@ -629,6 +666,8 @@ static rm_err put_review(rm_store *s, const rm_review *r, const rm_sentiment *se
     bool found, rescore;
     rm_err err;
 
+    if ((err = is_forgotten(s, r->author_url, &found)) || found)
+        return err;
     if ((err = site_id(s, r->product, r->url, &site)))
         return err;
     review_key(r, key);

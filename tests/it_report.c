@@ -162,7 +162,7 @@ static void report_of_crawl_renders_in_chromium(void **state)
     rm_expect_self_contained_html(html);
     assert_null(strstr(html, "No scored reviews yet."));
     free(html);
-    assert_int_equal(charts_rendered(f, html_path), 7);
+    assert_int_equal(charts_rendered(f, html_path), 8);
     inspect_screenshot(f, html_path);
 }
 
