@@ -29,6 +29,7 @@ echo "demo: fixture marketplace at $MARKET_URL, social site at $SOCIAL_URL"
 "$build/revmine" export reviews --db "$out/revmine.db" --format csv --out "$out/reviews.csv"
 "$build/revmine" export products --db "$out/revmine.db" --format csv --out "$out/products.csv"
 "$build/revmine" export profiles --db "$out/revmine.db" --format jsonl --out "$out/profiles.jsonl"
+"$build/revmine" export portraits --db "$out/revmine.db" --format jsonl --out "$out/portraits.jsonl"
 "$build/revmine" report --db "$out/revmine.db" --out "$out/report.html"
 
 echo
@@ -39,6 +40,9 @@ sqlite3 -readonly "$out/revmine.db" <<'SQL'
 SELECT 'products', count(*) FROM products;
 SELECT 'reviews', count(*) FROM reviews;
 SELECT 'profiles', count(*) FROM profiles;
+SELECT 'portraits', count(*) || ' (' || sum(profiles > 1) || ' linking several profiles)' FROM portraits;
+SELECT 'stances', group_concat(stance || ' ' || n, ', ') FROM
+  (SELECT stance, count(*) AS n FROM portraits WHERE stance IS NOT NULL GROUP BY stance ORDER BY n DESC);
 SELECT 'mean sentiment', printf('%+.3f', avg(score)) FROM sentiment;
 SELECT 'labels', group_concat(label || ' ' || n, ', ') FROM
   (SELECT label, count(*) AS n FROM sentiment GROUP BY label ORDER BY label DESC);
@@ -50,4 +54,4 @@ SELECT 'most discussed aspects', group_concat(aspect || ' ' || printf('%+.2f', s
 SQL
 echo
 echo "Try one text:  echo 'Доставка быстрая, но размер маломерит' | $build/revmine score --json"
-echo "files: $out/revmine.db  $out/reviews.csv  $out/products.csv  $out/profiles.jsonl  $out/report.html"
+echo "files: $out/revmine.db  $out/reviews.csv  $out/products.csv  $out/profiles.jsonl  $out/portraits.jsonl  $out/report.html"
