@@ -350,7 +350,7 @@ static void valence(ctx *c)
                 continue;
         }
         u->v = emphasis(c, u, u->e->valence);
-        if (is_word(u))
+        if (is_word(u) && !has(u, RM_LEX_INTERJ))
             modify(c, i);
         if (is_word(u) && ironic(c, u)) {
             size_t n = strlen(u->e->term);
