@@ -19,6 +19,7 @@
 #define EXCESS_BOOST 1.3    /* "too expensive" */
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
+#define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
 #define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
 #define BRACKET_MAX 6
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
@@ -241,12 +242,34 @@ static void modify(ctx *c, size_t i)
     }
 }
 
-/* Valence that no single entry carries: "too big", a dangling "не очень". */
+/* A sentence made of negators only, "No." or "NO NO NO!": an answer that refuses or disagrees.
+ * True for its first word. */
+static bool lone_negator(const ctx *c, size_t i)
+{
+    const unit *u = &c->u[i];
+
+    if (!is_word(u) || !has(u, RM_LEX_NEG) || u->ntok != 1)
+        return false;
+    for (size_t j = i; j-- > 0 && c->u[j].sent == u->sent;)
+        if (is_word(&c->u[j]))
+            return false;
+    for (size_t j = i + 1; j < c->n && c->u[j].sent == u->sent; j++)
+        if (is_word(&c->u[j]) && !has(&c->u[j], RM_LEX_NEG))
+            return false;
+    return true;
+}
+
+/* Valence that no single entry carries: "too big", a dangling "не очень", a lone "No.". */
 static void rule_valence(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
     const unit *p = prev_word(c, i);
 
+    if (lone_negator(c, i)) {
+        u->v = emphasis(c, u, LONE_NEG_VALENCE);
+        u->term = u->e->term;
+        return;
+    }
     if (!is_word(u) || !u->e || !p || !p->e || p != &c->u[i - 1])
         return;
     if ((u->e->flags & RM_LEX_DEGREE) && (p->e->flags & RM_LEX_TOO)) {

@@ -173,6 +173,46 @@ static void nlp_emoji_emoticons_and_brackets(void **state)
     assert_true(sc("I <3 it") > 0);
 }
 
+static void nlp_social_posts(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    /* an interjection comments on the whole post: no negator before it reaches it */
+    s = run("you can never leave lmao");
+    assert_true(s.score > 0);
+    assert_non_null(evidence_for(&s, "lmao"));
+    assert_null(evidence_for(&s, "not lmao"));
+    assert_true(sc("not really ugh") < 0);
+    /* intensifiers do not reach it either */
+    assert_true(fabs(sc("very lol") - sc("lol")) < 1e-9);
+    /* a sentence that is only a negator refuses; a negator with words after it does not */
+    s = run("No.");
+    assert_true(s.score <= -0.05);
+    assert_non_null(evidence_for(&s, "no"));
+    assert_true(sc("NO. PHYS ED OUTFITS. NO.") < sc("No."));
+    assert_true(sc("Нет.") < 0);
+    assert_true(sc("No, I loved it") > 0.4);
+    assert_true(sc("No problem.") > 0);
+    assert_true(sc("no one came") == 0.0);
+    /* chat words, laughs and faces */
+    assert_true(sc("@you WTG!!!") > 0.3);
+    assert_true(sc("what was ur fav part?") > 0);
+    assert_true(sc("lolol") > 0);
+    assert_true(sc("hell yeah") > 0.3);
+    assert_true(sc("hell no") < -0.3);
+    assert_true(sc("Making a mess of the kitchen (:") > sc("Making a mess of the kitchen"));
+    assert_true(sc("\xE0\xB2\xA0_\xE0\xB2\xA0") < 0);
+    assert_true(sc("I \xE2\x99\xA5 NY") > 0.3);
+    assert_true(sc("yay \\o/") > sc("yay"));
+    /* "must have" is praise only as a noun: "a must have", not "must have missed" */
+    assert_true(sc("I must have missed it") <= 0.0);
+    assert_true(sc("This is a must have") > 0.4);
+    /* "last" before a time word dates; it is no durability complaint */
+    assert_true(sc("not last year") == 0.0);
+    assert_true(sc("It did not last") < 0);
+    assert_true(sc("It could have been worse") > 0);
+}
+
 static void nlp_ecommerce_phrases(void **state)
 {
     (void)state;
@@ -368,6 +408,7 @@ int main(void)
         cmocka_unit_test(nlp_contrast_weighs_later_clause),
         cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
+        cmocka_unit_test(nlp_social_posts),
         cmocka_unit_test(nlp_ecommerce_phrases),
         cmocka_unit_test(nlp_stems_do_not_collide),
         cmocka_unit_test(nlp_evidence_has_spans_and_terms),

@@ -94,6 +94,29 @@ static void token_no_emoticon_inside_words_times_and_urls(void **state)
     assert_int_equal(t.v[5].end, strlen("at 10:30 see http://x.ru/a:)b"));
 }
 
+static void token_social_emoticons_and_kaomoji(void **state)
+{
+    rm_tokens t = split("(: ): :l \\o/ \xE0\xB2\xA0_\xE0\xB2\xA0 \xC2\xAF\\_(\xE3\x83\x84)_/\xC2\xAF "
+                        "(\xE2\x95\xAF\xC2\xB0\xE2\x96\xA1\xC2\xB0)\xE2\x95\xAF "
+                        "\xE2\x94\xBB\xE2\x94\x81\xE2\x94\xBB");
+    const char *want[] = {":)", ":(", ":|", "\\o/", "\xE0\xB2\xA0_\xE0\xB2\xA0",
+                          "\xC2\xAF\\_(\xE3\x83\x84)_/\xC2\xAF"};
+    size_t n = 0;
+    (void)state;
+    for (size_t i = 0; i < RM_ARRAY_LEN(want); i++) {
+        assert_int_equal(t.v[i].kind, RM_TOK_EMOTICON);
+        assert_string_equal(t.v[i].norm, want[i]);
+    }
+    /* the flipped table is the last token, whatever the arm before it was */
+    assert_int_equal(t.v[t.n - 1].kind, RM_TOK_EMOTICON);
+    assert_string_equal(t.v[t.n - 1].norm, "\xE2\x94\xBB\xE2\x94\x81\xE2\x94\xBB");
+    /* reversed faces only between spaces: a parenthesis before a colon stays text */
+    t = split("(see below): x (:y :lol");
+    for (size_t i = 0; i < t.n; i++)
+        n += t.v[i].kind == RM_TOK_EMOTICON;
+    assert_int_equal(n, 0);
+}
+
 static void token_bracket_smileys(void **state)
 {
     rm_tokens t = split("Спасибо)))) (см. фото) жаль((( 1) пункт");
@@ -225,6 +248,7 @@ int main(void)
         cmocka_unit_test(token_emoji_drop_modifiers),
         cmocka_unit_test(token_western_emoticons),
         cmocka_unit_test(token_no_emoticon_inside_words_times_and_urls),
+        cmocka_unit_test(token_social_emoticons_and_kaomoji),
         cmocka_unit_test(token_bracket_smileys),
         cmocka_unit_test(token_unclosed_paren_at_end_is_a_frown),
         cmocka_unit_test(token_punctuation_runs_mark_sentences_and_clauses),
