@@ -15,6 +15,7 @@
 #define QUESTION 0.5        /* a question asks rather than judges: "is it worth it?" */
 #define BUT_BEFORE 0.5
 #define BUT_AFTER 1.5
+#define CLOSING 1.5         /* a face or interjection that ends a post: its verdict */
 #define WINDOW 3            /* words back that a negator or intensifier reaches */
 #define EXCESS_BOOST 1.3    /* "too expensive" */
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
@@ -463,6 +464,41 @@ static void contrast(ctx *c)
     }
 }
 
+/* ---- the closing reaction ---- */
+
+/* A face, emoji, interjection or polar hashtag is a reaction; links, mentions, neutral tags and
+ * punctuation may follow it. */
+static bool is_reaction(const unit *u)
+{
+    return u->v != 0.0 && (u->kind == RM_TOK_EMOTICON || u->kind == RM_TOK_EMOJI ||
+                           has(u, RM_LEX_INTERJ) || (u->tflags & RM_TOK_HASHTAG));
+}
+
+static bool trails(const unit *u)
+{
+    return u->v == 0.0 && (u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_URL ||
+                           u->kind == RM_TOK_MENTION || u->kind == RM_TOK_SYM ||
+                           (u->tflags & RM_TOK_HASHTAG));
+}
+
+/* Reactions that close a post after some text are the writer's verdict on all of it: "Making
+ * a mess of the kitchen :)", "Home from the parties, off to wrap. Ugh!". */
+static void closing(ctx *c)
+{
+    size_t j = c->n, end;
+
+    while (j > 0 && trails(&c->u[j - 1]))
+        j--;
+    end = j;
+    while (j > 0 && (is_reaction(&c->u[j - 1]) || trails(&c->u[j - 1])))
+        j--;
+    if (j == 0 || j == end)
+        return;
+    for (size_t k = j; k < end; k++)
+        if (is_reaction(&c->u[k]))
+            c->u[k].w *= CLOSING;
+}
+
 /* ---- results ---- */
 
 static const char *evidence_term(ctx *c, const unit *u)
@@ -557,6 +593,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     structure(&c);
     valence(&c);
     contrast(&c);
+    closing(&c);
     out->sum = total(&c, out);
     out->score = rm_senti_squash(out->sum);
     collect_evidence(&c, out);

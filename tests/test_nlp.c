@@ -184,7 +184,7 @@ static void nlp_social_posts(void **state)
     assert_null(evidence_for(&s, "not lmao"));
     assert_true(sc("not really ugh") < 0);
     /* intensifiers do not reach it either */
-    assert_true(fabs(sc("very lol") - sc("lol")) < 1e-9);
+    assert_true(fabs(sc("I am very lol today") - sc("I am lol today")) < 1e-9);
     /* a sentence that is only a negator refuses; a negator with words after it does not */
     s = run("No.");
     assert_true(s.score <= -0.05);
@@ -211,6 +211,21 @@ static void nlp_social_posts(void **state)
     assert_true(sc("not last year") == 0.0);
     assert_true(sc("It did not last") < 0);
     assert_true(sc("It could have been worse") > 0);
+    /* a face or interjection that closes the post is its verdict, links and tags after it or
+     * not; the same face inside the text is one word among others */
+    assert_true(sc("Making a mess of the kitchen :)") > 0);
+    assert_true(sc("Making a mess of the kitchen :) http://x.io/a #home") > 0);
+    assert_true(sc(":) Making a mess of the kitchen") <= 0);
+    assert_true(sc("Home from the family parties, now off to wrap. Ugh!") < 0);
+    /* words whose forms parted ways, and adverbs that only organise the sentence */
+    assert_true(sc("thieves steal toys") < 0);
+    assert_true(sc("what a steal!") > 0);
+    assert_true(sc("suspect in slaying arrested") < 0);
+    assert_true(sc("you slayed it") > 0);
+    assert_true(sc("I wonder why it does that") == 0.0);
+    assert_true(sc("it works wonders") > 0);
+    assert_true(sc("practically") == 0.0);
+    assert_true(sc("practical") > 0);
 }
 
 static void nlp_ecommerce_phrases(void **state)
