@@ -19,6 +19,7 @@ typedef struct lexer {
     size_t cap;
     int depth;       /* '(' seen and not yet closed, for bracket smileys */
     int joined_next; /* the next word follows a hyphen between letters */
+    int camel_next;  /* a hashtag word stopped where a capital starts its next word */
 } lexer;
 
 /* ---- code points ---- */
@@ -596,6 +597,16 @@ static void lex_brackets(lexer *lx, int32_t bracket)
 
 /* ---- words, numbers, the rest ---- */
 
+/* Hashtags written in camel case hold several words: "#EpicFail", "#ThingsILike". A word
+ * starts at a capital after a small letter, or at the last capital of a run that goes on in
+ * small letters ("ILike"). */
+static bool camel_boundary(const lexer *lx, int32_t prev, int32_t cp, size_t next_pos)
+{
+    if (!is_upper(cp) || prev < 0)
+        return false;
+    return is_lower(prev) || (is_upper(prev) && is_lower(peek(lx, next_pos)));
+}
+
 static void lex_word(lexer *lx, uint16_t extra_flags, size_t tok_start)
 {
     size_t start = lx->pos, p = start;
@@ -612,6 +623,10 @@ static void lex_word(lexer *lx, uint16_t extra_flags, size_t tok_start)
         } else if (is_apostrophe(cp) && is_letter(prev) && is_letter(peek(lx, p + w))) {
             /* inner apostrophe: don't, it's */
         } else {
+            break;
+        }
+        if ((extra_flags & RM_TOK_HASHTAG) && camel_boundary(lx, prev, cp, p + w)) {
+            lx->camel_next = 1;
             break;
         }
         if (is_letter(cp)) {
@@ -742,6 +757,10 @@ static bool try_mention_or_tag(lexer *lx, int32_t c)
         size_t start = lx->pos;
         lx->pos = p;
         lex_word(lx, RM_TOK_HASHTAG, start);
+        while (lx->camel_next) {
+            lx->camel_next = 0;
+            lex_word(lx, RM_TOK_HASHTAG, lx->pos);
+        }
         return true;
     }
     if (c != '@' || !(is_letter(next) || is_digit(next) || next == '_'))

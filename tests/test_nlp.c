@@ -226,6 +226,9 @@ static void nlp_social_posts(void **state)
     assert_true(sc("it works wonders") > 0);
     assert_true(sc("practically") == 0.0);
     assert_true(sc("practical") > 0);
+    /* camel-case hashtags are read as the words they join */
+    assert_true(sc("first day at work #EpicFail") < -0.3);
+    assert_true(sc("#SoHappy") > sc("#happy"));
 }
 
 static void nlp_ecommerce_phrases(void **state)

@@ -117,6 +117,25 @@ static void token_social_emoticons_and_kaomoji(void **state)
     assert_int_equal(n, 0);
 }
 
+static void token_camel_case_hashtags_split_into_words(void **state)
+{
+    rm_tokens t = split("#EpicFail #ThingsILike #NDSU #blessed");
+    const char *want[] = {"epic", "fail", "things", "i", "like", "ndsu", "blessed"};
+    (void)state;
+    assert_int_equal(t.n, RM_ARRAY_LEN(want));
+    for (size_t i = 0; i < RM_ARRAY_LEN(want); i++) {
+        assert_int_equal(t.v[i].kind, RM_TOK_WORD);
+        assert_true(t.v[i].flags & RM_TOK_HASHTAG);
+        assert_string_equal(t.v[i].norm, want[i]);
+    }
+    /* the first word keeps the '#', the next starts at its capital */
+    assert_int_equal(t.v[0].start, 0);
+    assert_int_equal(t.v[1].start, strlen("#Epic"));
+    /* words outside hashtags are not split */
+    t = split("McDonalds");
+    assert_int_equal(t.n, 1);
+}
+
 static void token_bracket_smileys(void **state)
 {
     rm_tokens t = split("Спасибо)))) (см. фото) жаль((( 1) пункт");
@@ -249,6 +268,7 @@ int main(void)
         cmocka_unit_test(token_western_emoticons),
         cmocka_unit_test(token_no_emoticon_inside_words_times_and_urls),
         cmocka_unit_test(token_social_emoticons_and_kaomoji),
+        cmocka_unit_test(token_camel_case_hashtags_split_into_words),
         cmocka_unit_test(token_bracket_smileys),
         cmocka_unit_test(token_unclosed_paren_at_end_is_a_frown),
         cmocka_unit_test(token_punctuation_runs_mark_sentences_and_clauses),
