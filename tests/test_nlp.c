@@ -229,6 +229,16 @@ static void nlp_social_posts(void **state)
     /* camel-case hashtags are read as the words they join */
     assert_true(sc("first day at work #EpicFail") < -0.3);
     assert_true(sc("#SoHappy") > sc("#happy"));
+    /* slang intensifiers that are polar words only intensify before another polar word */
+    assert_true(sc("wicked good") > sc("good"));
+    assert_true(sc("mad good") > sc("good"));
+    assert_true(sc("he is mad") < 0);
+    assert_true(sc("lowkey good") < sc("good"));
+    assert_true(sc("lowkey good") > 0);
+    /* chat spellings and idioms */
+    assert_true(sc("cant wait") > 0.3);
+    assert_true(sc("too much fun") > 0.3);
+    assert_true(sc("not gonna lie") == 0.0);
 }
 
 static void nlp_ecommerce_phrases(void **state)
