@@ -239,6 +239,8 @@ static void nlp_social_posts(void **state)
     assert_true(sc("cant wait") > 0.3);
     assert_true(sc("too much fun") > 0.3);
     assert_true(sc("not gonna lie") == 0.0);
+    assert_true(sc("lying in bed all day") == 0.0);
+    assert_true(sc("he lied to me") < 0);
 }
 
 static void nlp_ecommerce_phrases(void **state)
