@@ -241,6 +241,9 @@ static void nlp_social_posts(void **state)
     assert_true(sc("not gonna lie") == 0.0);
     assert_true(sc("lying in bed all day") == 0.0);
     assert_true(sc("he lied to me") < 0);
+    assert_true(sc("it took a great deal of time") == 0.0);
+    assert_true(sc("what a great deal") > 0.3);
+    assert_true(sc("the school burned down") < -0.3);
 }
 
 static void nlp_ecommerce_phrases(void **state)
