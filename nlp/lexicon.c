@@ -178,6 +178,8 @@ static bool parse_options(line_ctx *c, char *opts, rm_lex_entry *e, bool *exact)
             e->flags |= RM_LEX_TOO;
         else if (!strcmp(o, "degree"))
             e->flags |= RM_LEX_DEGREE;
+        else if (!strcmp(o, "interj"))
+            e->flags |= RM_LEX_INTERJ;
         else if (!strncmp(o, "boost=", 6)) {
             char *end;
             errno = 0;
@@ -195,9 +197,10 @@ static bool parse_options(line_ctx *c, char *opts, rm_lex_entry *e, bool *exact)
     return true;
 }
 
+/* A word that acts on its neighbours; "interj" only shields the word itself. */
 static bool is_modifier(const rm_lex_entry *e)
 {
-    return e->flags || e->boost > 0.0f;
+    return (e->flags & ~RM_LEX_INTERJ) || e->boost > 0.0f;
 }
 
 static void report_clash(line_ctx *c, uint32_t old, const char *what)

@@ -17,6 +17,8 @@
  *   too         an excess word ("too", "слишком"): it sharpens a negative word after it
  *   degree      a neutral word of size or amount that becomes a complaint after an excess
  *               word: "too big", "слишком узкий"
+ *   interj      an interjection or laugh ("lol", "ugh", "yay"): it comments on the whole post,
+ *               so no negator or intensifier before it reaches it ("never leave lmao")
  * Two lines whose terms fold and stem to the same key and disagree in sign are an error: that
  * is how a polar word would silently take over a neutral one. */
 #ifndef RM_LEXICON_H
@@ -36,7 +38,8 @@ enum {
     RM_LEX_BUT = 1 << 1,
     RM_LEX_ALTHOUGH = 1 << 2,
     RM_LEX_TOO = 1 << 3,
-    RM_LEX_DEGREE = 1 << 4
+    RM_LEX_DEGREE = 1 << 4,
+    RM_LEX_INTERJ = 1 << 5
 };
 
 typedef struct rm_lex_entry {

@@ -15,10 +15,12 @@
 #define QUESTION 0.5        /* a question asks rather than judges: "is it worth it?" */
 #define BUT_BEFORE 0.5
 #define BUT_AFTER 1.5
+#define CLOSING 1.5         /* a face or interjection that ends a post: its verdict */
 #define WINDOW 3            /* words back that a negator or intensifier reaches */
 #define EXCESS_BOOST 1.3    /* "too expensive" */
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
+#define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
 #define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
 #define BRACKET_MAX 6
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
@@ -241,12 +243,34 @@ static void modify(ctx *c, size_t i)
     }
 }
 
-/* Valence that no single entry carries: "too big", a dangling "не очень". */
+/* A sentence made of negators only, "No." or "NO NO NO!": an answer that refuses or disagrees.
+ * True for its first word. */
+static bool lone_negator(const ctx *c, size_t i)
+{
+    const unit *u = &c->u[i];
+
+    if (!is_word(u) || !has(u, RM_LEX_NEG) || u->ntok != 1)
+        return false;
+    for (size_t j = i; j-- > 0 && c->u[j].sent == u->sent;)
+        if (is_word(&c->u[j]))
+            return false;
+    for (size_t j = i + 1; j < c->n && c->u[j].sent == u->sent; j++)
+        if (is_word(&c->u[j]) && !has(&c->u[j], RM_LEX_NEG))
+            return false;
+    return true;
+}
+
+/* Valence that no single entry carries: "too big", a dangling "не очень", a lone "No.". */
 static void rule_valence(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
     const unit *p = prev_word(c, i);
 
+    if (lone_negator(c, i)) {
+        u->v = emphasis(c, u, LONE_NEG_VALENCE);
+        u->term = u->e->term;
+        return;
+    }
     if (!is_word(u) || !u->e || !p || !p->e || p != &c->u[i - 1])
         return;
     if ((u->e->flags & RM_LEX_DEGREE) && (p->e->flags & RM_LEX_TOO)) {
@@ -350,7 +374,7 @@ static void valence(ctx *c)
                 continue;
         }
         u->v = emphasis(c, u, u->e->valence);
-        if (is_word(u))
+        if (is_word(u) && !has(u, RM_LEX_INTERJ))
             modify(c, i);
         if (is_word(u) && ironic(c, u)) {
             size_t n = strlen(u->e->term);
@@ -438,6 +462,41 @@ static void contrast(ctx *c)
         prev_b = b;
         b = e;
     }
+}
+
+/* ---- the closing reaction ---- */
+
+/* A face, emoji, interjection or polar hashtag is a reaction; links, mentions, neutral tags and
+ * punctuation may follow it. */
+static bool is_reaction(const unit *u)
+{
+    return u->v != 0.0 && (u->kind == RM_TOK_EMOTICON || u->kind == RM_TOK_EMOJI ||
+                           has(u, RM_LEX_INTERJ) || (u->tflags & RM_TOK_HASHTAG));
+}
+
+static bool trails(const unit *u)
+{
+    return u->v == 0.0 && (u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_URL ||
+                           u->kind == RM_TOK_MENTION || u->kind == RM_TOK_SYM ||
+                           (u->tflags & RM_TOK_HASHTAG));
+}
+
+/* Reactions that close a post after some text are the writer's verdict on all of it: "Making
+ * a mess of the kitchen :)", "Home from the parties, off to wrap. Ugh!". */
+static void closing(ctx *c)
+{
+    size_t j = c->n, end;
+
+    while (j > 0 && trails(&c->u[j - 1]))
+        j--;
+    end = j;
+    while (j > 0 && (is_reaction(&c->u[j - 1]) || trails(&c->u[j - 1])))
+        j--;
+    if (j == 0 || j == end)
+        return;
+    for (size_t k = j; k < end; k++)
+        if (is_reaction(&c->u[k]))
+            c->u[k].w *= CLOSING;
 }
 
 /* ---- results ---- */
@@ -534,6 +593,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     structure(&c);
     valence(&c);
     contrast(&c);
+    closing(&c);
     out->sum = total(&c, out);
     out->score = rm_senti_squash(out->sum);
     collect_evidence(&c, out);

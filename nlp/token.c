@@ -19,6 +19,7 @@ typedef struct lexer {
     size_t cap;
     int depth;       /* '(' seen and not yet closed, for bracket smileys */
     int joined_next; /* the next word follows a hyphen between letters */
+    int camel_next;  /* a hashtag word stopped where a capital starts its next word */
 } lexer;
 
 /* ---- code points ---- */
@@ -401,7 +402,7 @@ static bool starts_with_ci(const lexer *lx, size_t pos, const char *lit)
 /* Emoticons that are fixed strings; checked longest first. */
 static const char *const literal_emoticons[] = {
     "&lt;/3", "&lt;3", "</3", "<3", "^_^", "^.^", "^-^", "^^", "-_-", "T_T", "T.T", ";_;",
-    "o_O", "O_o", "o_o", "O_O", ">_<", "*_*", "D:",
+    "o_O", "O_o", "o_o", "O_O", ">_<", "*_*", "D:", "\\o/",
 };
 
 static bool try_literal_emoticon(lexer *lx)
@@ -430,9 +431,58 @@ static bool try_literal_emoticon(lexer *lx)
     return false;
 }
 
+/* Faces read right to left, "(:" and "):", stand alone between spaces: inside text the same
+ * bytes close a parenthesis before a colon ("(see below):"). */
+static bool try_reversed_emoticon(lexer *lx)
+{
+    size_t start = lx->pos, end = start + 2;
+    unsigned char mouth = lx->s[start];
+    rm_token *tok;
+
+    if (end > lx->len || lx->s[start + 1] != ':' || (start > 0 && !is_space(lx->s[start - 1])) ||
+        (end < lx->len && !is_space(peek(lx, end))))
+        return false;
+    tok = push(lx, RM_TOK_EMOTICON, start, end);
+    set_norm(lx, tok, mouth == '(' ? ":)" : ":(", 2);
+    lx->pos = end;
+    return true;
+}
+
+/* Kaomoji and faces drawn with letters of other scripts; checked before those letters make a
+ * word. */
+static const char *const unicode_emoticons[] = {
+    "\xE0\xB2\xA0_\xE0\xB2\xA0",            /* ಠ_ಠ disapproval */
+    "\xE0\xB2\xA5_\xE0\xB2\xA5",            /* ಥ_ಥ tears */
+    "\xC2\xAF\\_(\xE3\x83\x84)_/\xC2\xAF", /* ¯\_(ツ)_/¯ shrug */
+    "\xE2\x94\xBB\xE2\x94\x81\xE2\x94\xBB", /* ┻━┻ flipped table */
+};
+
+static bool starts_unicode_emoticon(int32_t cp)
+{
+    return cp == 0x0CA0 || cp == 0x0CA5 || cp == 0xAF || cp == 0x253B;
+}
+
+static bool try_unicode_emoticon(lexer *lx)
+{
+    for (size_t i = 0; i < RM_ARRAY_LEN(unicode_emoticons); i++) {
+        const char *e = unicode_emoticons[i];
+        size_t n = strlen(e);
+        rm_token *tok;
+
+        if (lx->len - lx->pos < n || memcmp(lx->s + lx->pos, e, n))
+            continue;
+        tok = push(lx, RM_TOK_EMOTICON, lx->pos, lx->pos + n);
+        set_norm(lx, tok, e, n);
+        lx->pos += n;
+        return true;
+    }
+    return false;
+}
+
 static char canon_mouth(char m)
 {
     switch (m) {
+    case 'l': return '|';
     case ']': return ')';
     case '[': return '(';
     case 'P': return 'p';
@@ -447,7 +497,7 @@ static bool is_mouth(char m, bool letter_eyes)
 {
     if (letter_eyes)
         return m == 'D' || m == 'd' || m == 'P' || m == 'p';
-    return m && strchr(")(][DPpOo/\\|*3@$SsCc", m) != NULL;
+    return m && strchr(")(][DPpOo/\\|*3@$SsCcl", m) != NULL;
 }
 
 /* Western emoticons: optional '>' brow, eyes, optional tear and nose, then a mouth that may
@@ -547,6 +597,16 @@ static void lex_brackets(lexer *lx, int32_t bracket)
 
 /* ---- words, numbers, the rest ---- */
 
+/* Hashtags written in camel case hold several words: "#EpicFail", "#ThingsILike". A word
+ * starts at a capital after a small letter, or at the last capital of a run that goes on in
+ * small letters ("ILike"). */
+static bool camel_boundary(const lexer *lx, int32_t prev, int32_t cp, size_t next_pos)
+{
+    if (!is_upper(cp) || prev < 0)
+        return false;
+    return is_lower(prev) || (is_upper(prev) && is_lower(peek(lx, next_pos)));
+}
+
 static void lex_word(lexer *lx, uint16_t extra_flags, size_t tok_start)
 {
     size_t start = lx->pos, p = start;
@@ -563,6 +623,10 @@ static void lex_word(lexer *lx, uint16_t extra_flags, size_t tok_start)
         } else if (is_apostrophe(cp) && is_letter(prev) && is_letter(peek(lx, p + w))) {
             /* inner apostrophe: don't, it's */
         } else {
+            break;
+        }
+        if ((extra_flags & RM_TOK_HASHTAG) && camel_boundary(lx, prev, cp, p + w)) {
+            lx->camel_next = 1;
             break;
         }
         if (is_letter(cp)) {
@@ -693,6 +757,10 @@ static bool try_mention_or_tag(lexer *lx, int32_t c)
         size_t start = lx->pos;
         lx->pos = p;
         lex_word(lx, RM_TOK_HASHTAG, start);
+        while (lx->camel_next) {
+            lx->camel_next = 0;
+            lex_word(lx, RM_TOK_HASHTAG, lx->pos);
+        }
         return true;
     }
     if (c != '@' || !(is_letter(next) || is_digit(next) || next == '_'))
@@ -731,8 +799,10 @@ static bool try_ascii_special(lexer *lx, int32_t cp)
         return try_mention_or_tag(lx, cp);
     case ':': case ';': case '=': case 'x': case 'X': case '>':
         return try_western_emoticon(lx) || try_literal_emoticon(lx);
-    case '<': case '^': case '-': case 'T': case 'o': case 'O': case '*': case 'D':
+    case '<': case '^': case '-': case 'T': case 'o': case 'O': case '*': case 'D': case '\\':
         return try_literal_emoticon(lx);
+    case '(': case ')':
+        return try_reversed_emoticon(lx);
     default:
         return false;
     }
@@ -757,6 +827,8 @@ static void lex_one(lexer *lx)
         return;
     }
     if (cp < 0x80 && try_ascii_special(lx, cp))
+        return;
+    if (starts_unicode_emoticon(cp) && try_unicode_emoticon(lx))
         return;
     if (is_letter(cp))
         lex_word(lx, 0, lx->pos);

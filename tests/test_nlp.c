@@ -173,6 +173,79 @@ static void nlp_emoji_emoticons_and_brackets(void **state)
     assert_true(sc("I <3 it") > 0);
 }
 
+static void nlp_social_posts(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    /* an interjection comments on the whole post: no negator before it reaches it */
+    s = run("you can never leave lmao");
+    assert_true(s.score > 0);
+    assert_non_null(evidence_for(&s, "lmao"));
+    assert_null(evidence_for(&s, "not lmao"));
+    assert_true(sc("not really ugh") < 0);
+    /* intensifiers do not reach it either */
+    assert_true(fabs(sc("I am very lol today") - sc("I am lol today")) < 1e-9);
+    /* a sentence that is only a negator refuses; a negator with words after it does not */
+    s = run("No.");
+    assert_true(s.score <= -0.05);
+    assert_non_null(evidence_for(&s, "no"));
+    assert_true(sc("NO. PHYS ED OUTFITS. NO.") < sc("No."));
+    assert_true(sc("Нет.") < 0);
+    assert_true(sc("No, I loved it") > 0.4);
+    assert_true(sc("No problem.") > 0);
+    assert_true(sc("no one came") == 0.0);
+    /* chat words, laughs and faces */
+    assert_true(sc("@you WTG!!!") > 0.3);
+    assert_true(sc("what was ur fav part?") > 0);
+    assert_true(sc("lolol") > 0);
+    assert_true(sc("hell yeah") > 0.3);
+    assert_true(sc("hell no") < -0.3);
+    assert_true(sc("Making a mess of the kitchen (:") > sc("Making a mess of the kitchen"));
+    assert_true(sc("\xE0\xB2\xA0_\xE0\xB2\xA0") < 0);
+    assert_true(sc("I \xE2\x99\xA5 NY") > 0.3);
+    assert_true(sc("yay \\o/") > sc("yay"));
+    /* "must have" is praise only as a noun: "a must have", not "must have missed" */
+    assert_true(sc("I must have missed it") <= 0.0);
+    assert_true(sc("This is a must have") > 0.4);
+    /* "last" before a time word dates; it is no durability complaint */
+    assert_true(sc("not last year") == 0.0);
+    assert_true(sc("It did not last") < 0);
+    assert_true(sc("It could have been worse") > 0);
+    /* a face or interjection that closes the post is its verdict, links and tags after it or
+     * not; the same face inside the text is one word among others */
+    assert_true(sc("Making a mess of the kitchen :)") > 0);
+    assert_true(sc("Making a mess of the kitchen :) http://x.io/a #home") > 0);
+    assert_true(sc(":) Making a mess of the kitchen") <= 0);
+    assert_true(sc("Home from the family parties, now off to wrap. Ugh!") < 0);
+    /* words whose forms parted ways, and adverbs that only organise the sentence */
+    assert_true(sc("thieves steal toys") < 0);
+    assert_true(sc("what a steal!") > 0);
+    assert_true(sc("suspect in slaying arrested") < 0);
+    assert_true(sc("you slayed it") > 0);
+    assert_true(sc("I wonder why it does that") == 0.0);
+    assert_true(sc("it works wonders") > 0);
+    assert_true(sc("practically") == 0.0);
+    assert_true(sc("practical") > 0);
+    /* camel-case hashtags are read as the words they join */
+    assert_true(sc("first day at work #EpicFail") < -0.3);
+    assert_true(sc("#SoHappy") > sc("#happy"));
+    /* slang intensifiers that are polar words only intensify before another polar word */
+    assert_true(sc("wicked good") > sc("good"));
+    assert_true(sc("mad good") > sc("good"));
+    assert_true(sc("he is mad") < 0);
+    assert_true(sc("lowkey good") < sc("good"));
+    assert_true(sc("lowkey good") > 0);
+    /* chat spellings and idioms */
+    assert_true(sc("cant wait") > 0.3);
+    assert_true(sc("too much fun") > 0.3);
+    assert_true(sc("not gonna lie") == 0.0);
+    assert_true(sc("lying in bed all day") == 0.0);
+    assert_true(sc("he lied to me") < 0);
+    assert_true(sc("it took a great deal of time") == 0.0);
+    assert_true(sc("what a great deal") > 0.3);
+    assert_true(sc("the school burned down") < -0.3);
+}
+
 static void nlp_ecommerce_phrases(void **state)
 {
     (void)state;
@@ -368,6 +441,7 @@ int main(void)
         cmocka_unit_test(nlp_contrast_weighs_later_clause),
         cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
+        cmocka_unit_test(nlp_social_posts),
         cmocka_unit_test(nlp_ecommerce_phrases),
         cmocka_unit_test(nlp_stems_do_not_collide),
         cmocka_unit_test(nlp_evidence_has_spans_and_terms),

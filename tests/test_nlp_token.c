@@ -94,6 +94,48 @@ static void token_no_emoticon_inside_words_times_and_urls(void **state)
     assert_int_equal(t.v[5].end, strlen("at 10:30 see http://x.ru/a:)b"));
 }
 
+static void token_social_emoticons_and_kaomoji(void **state)
+{
+    rm_tokens t = split("(: ): :l \\o/ \xE0\xB2\xA0_\xE0\xB2\xA0 \xC2\xAF\\_(\xE3\x83\x84)_/\xC2\xAF "
+                        "(\xE2\x95\xAF\xC2\xB0\xE2\x96\xA1\xC2\xB0)\xE2\x95\xAF "
+                        "\xE2\x94\xBB\xE2\x94\x81\xE2\x94\xBB");
+    const char *want[] = {":)", ":(", ":|", "\\o/", "\xE0\xB2\xA0_\xE0\xB2\xA0",
+                          "\xC2\xAF\\_(\xE3\x83\x84)_/\xC2\xAF"};
+    size_t n = 0;
+    (void)state;
+    for (size_t i = 0; i < RM_ARRAY_LEN(want); i++) {
+        assert_int_equal(t.v[i].kind, RM_TOK_EMOTICON);
+        assert_string_equal(t.v[i].norm, want[i]);
+    }
+    /* the flipped table is the last token, whatever the arm before it was */
+    assert_int_equal(t.v[t.n - 1].kind, RM_TOK_EMOTICON);
+    assert_string_equal(t.v[t.n - 1].norm, "\xE2\x94\xBB\xE2\x94\x81\xE2\x94\xBB");
+    /* reversed faces only between spaces: a parenthesis before a colon stays text */
+    t = split("(see below): x (:y :lol");
+    for (size_t i = 0; i < t.n; i++)
+        n += t.v[i].kind == RM_TOK_EMOTICON;
+    assert_int_equal(n, 0);
+}
+
+static void token_camel_case_hashtags_split_into_words(void **state)
+{
+    rm_tokens t = split("#EpicFail #ThingsILike #NDSU #blessed");
+    const char *want[] = {"epic", "fail", "things", "i", "like", "ndsu", "blessed"};
+    (void)state;
+    assert_int_equal(t.n, RM_ARRAY_LEN(want));
+    for (size_t i = 0; i < RM_ARRAY_LEN(want); i++) {
+        assert_int_equal(t.v[i].kind, RM_TOK_WORD);
+        assert_true(t.v[i].flags & RM_TOK_HASHTAG);
+        assert_string_equal(t.v[i].norm, want[i]);
+    }
+    /* the first word keeps the '#', the next starts at its capital */
+    assert_int_equal(t.v[0].start, 0);
+    assert_int_equal(t.v[1].start, strlen("#Epic"));
+    /* words outside hashtags are not split */
+    t = split("McDonalds");
+    assert_int_equal(t.n, 1);
+}
+
 static void token_bracket_smileys(void **state)
 {
     rm_tokens t = split("Спасибо)))) (см. фото) жаль((( 1) пункт");
@@ -225,6 +267,8 @@ int main(void)
         cmocka_unit_test(token_emoji_drop_modifiers),
         cmocka_unit_test(token_western_emoticons),
         cmocka_unit_test(token_no_emoticon_inside_words_times_and_urls),
+        cmocka_unit_test(token_social_emoticons_and_kaomoji),
+        cmocka_unit_test(token_camel_case_hashtags_split_into_words),
         cmocka_unit_test(token_bracket_smileys),
         cmocka_unit_test(token_unclosed_paren_at_end_is_a_frown),
         cmocka_unit_test(token_punctuation_runs_mark_sentences_and_clauses),
