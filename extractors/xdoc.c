@@ -170,23 +170,50 @@ static bool has_token(const xmlChar *list, const xmlChar *token)
     return false;
 }
 
-/* rm:has-token(name, token): see css.h. */
+static bool token_in_attr(xmlNodePtr n, const xmlChar *name, const xmlChar *token)
+{
+    xmlAttrPtr attr;
+
+    return n && n->type == XML_ELEMENT_NODE && name && token &&
+           (attr = xmlHasProp(n, name)) != NULL && attr->children && attr->children->content &&
+           has_token(attr->children->content, token);
+}
+
+static bool is_string(const xmlXPathObject *o)
+{
+    return o && o->type == XPATH_STRING && o->stringval;
+}
+
+/* rm:has-token(name, token): see css.h. It runs once per element a class selector visits,
+ * so the usual case (two string literals, as the CSS compiler writes) reads the arguments on
+ * the stack in place and hands both objects back to the context's cache: no copies, no
+ * mallocs. Anything else is converted to strings as XPath says. */
 static void xpath_has_token(xmlXPathParserContextPtr ctxt, int nargs)
 {
     xmlNodePtr n = ctxt->context->node;
     xmlChar *token, *name;
-    xmlAttrPtr attr;
-    bool hit = false;
+    bool hit;
 
     CHECK_ARITY(2);
-    token = xmlXPathPopString(ctxt);
-    name = xmlXPathPopString(ctxt);
-    if (n && n->type == XML_ELEMENT_NODE && name && token &&
-        (attr = xmlHasProp(n, name)) != NULL && attr->children && attr->children->content)
-        hit = has_token(attr->children->content, token);
-    xmlFree(token);
-    xmlFree(name);
-    valuePush(ctxt, xmlXPathNewBoolean(hit));
+    if (is_string(ctxt->valueTab[ctxt->valueNr - 1]) &&
+        is_string(ctxt->valueTab[ctxt->valueNr - 2])) {
+        hit = token_in_attr(n, ctxt->valueTab[ctxt->valueNr - 2]->stringval,
+                            ctxt->valueTab[ctxt->valueNr - 1]->stringval);
+        /* Popping as booleans releases the objects into the cache without a copy. */
+        (void)xmlXPathPopBoolean(ctxt);
+        (void)xmlXPathPopBoolean(ctxt);
+    } else {
+        token = xmlXPathPopString(ctxt);
+        name = xmlXPathPopString(ctxt);
+        hit = token_in_attr(n, name, token);
+        xmlFree(token);
+        xmlFree(name);
+    }
+    /* true() and false() push the cached boolean objects. */
+    if (hit)
+        xmlXPathTrueFunction(ctxt, 0);
+    else
+        xmlXPathFalseFunction(ctxt, 0);
 }
 
 static xmlXPathContextPtr new_context(xmlDocPtr doc)
