@@ -80,10 +80,10 @@ typedef struct app {
     long product;       /* index of the page's rule product, or -1 */
 } app;
 
-/* Where a selector runs: an element of the libxml2 copy, or a JSON value. NULL node and
- * NULL json: the whole page. */
+/* Where a selector runs: an element of the tree the query reads (Gumbo's or the libxml2
+ * copy), or a JSON value. NULL node and NULL json: the whole page. */
 typedef struct where {
-    xmlNodePtr node;
+    const rm_xnode *node;
     json_t *json;
 } where;
 
@@ -532,7 +532,8 @@ static void run_record(app *a, const rm_rule_record *rec)
         for (size_t i = 0; i < it.n; i++)
             one_record(a, rec, (where){NULL, it.v[i]}, pv);
     } else if (a->have_q && rec->each.x) {
-        xmlNodePtr *nodes = rm_arena_alloc(a->x->scratch, RM_RULES_MAX_EACH * sizeof(*nodes));
+        const rm_xnode **nodes =
+            rm_arena_alloc(a->x->scratch, RM_RULES_MAX_EACH * sizeof(*nodes));
         size_t n = rm_xsel_nodes(rec->each.x, &a->q, NULL, nodes, RM_RULES_MAX_EACH);
         const fval *pv = page_values(a, rec);
         for (size_t i = 0; i < n; i++)
@@ -565,18 +566,38 @@ static void run(app *a)
     run_links(a);
 }
 
+/* Queries run on the Gumbo tree itself when every selector of the page type can; the libxml2
+ * copy is built only for the others (and for pages nested past its depth cap). */
+static bool start_query(app *a, const GumboOutput *doc, xmlDocPtr *copy)
+{
+    *copy = NULL;
+    if (!a->pt->needs_doc)
+        return false;
+    if (!a->pt->needs_copy) {
+        if (rm_xquery_init_gumbo(&a->q, doc->document, a->x->scratch) == 0)
+            return true;
+        rm_xquery_release(&a->q);
+    }
+    if (!(*copy = rm_xdoc_new(doc->document)))
+        return false;
+    if (rm_xquery_init(&a->q, *copy, a->x->scratch) == 0)
+        return true;
+    rm_xquery_release(&a->q);
+    return false;
+}
+
 void rm_rules_apply_html(rm_x_page *x, const rm_rule_page *pt, const GumboOutput *doc,
                          const char *html, size_t len)
 {
     app a = {.x = x, .pt = pt, .r = pt->owner, .src = html, .src_len = len, .product = -1};
-    xmlDocPtr xd = pt->needs_doc ? rm_xdoc_new(doc->document) : NULL;
+    xmlDocPtr copy;
 
-    a.have_q = xd && rm_xquery_init(&a.q, xd, x->scratch) == 0;
+    a.have_q = start_query(&a, doc, &copy);
     run(&a);
     if (a.have_q)
         rm_xquery_release(&a.q);
-    if (xd)
-        xmlFreeDoc(xd);
+    if (copy)
+        xmlFreeDoc(copy);
 }
 
 void rm_rules_apply_json(rm_x_page *x, const rm_rule_page *pt, json_t *doc, const char *text,

@@ -110,7 +110,9 @@ struct rm_rule_page {
     char *name;
     pcre2_code *url;
     bool structured;        /* zero-config readers run too */
-    bool needs_doc;         /* some selector is CSS or XPath: build the libxml2 copy */
+    bool needs_doc;         /* some selector is CSS or XPath */
+    bool needs_copy;        /* one of them needs the libxml2 copy: not native (xfast.h), or a
+                             * regex over a repeated element's HTML */
     rm_rule_record *records;
     size_t n_records;
     rm_rule_field *links;

@@ -466,6 +466,20 @@ static void unknown_field(loader *L, yaml_node_t *k, const path *at, rm_rec_type
     rm_buf_release(&list);
 }
 
+static bool xml_selector(const rm_rule_sel *sel)
+{
+    return sel->kind == RM_SEL_CSS || sel->kind == RM_SEL_XPATH;
+}
+
+/* What the page type's queries need (needs_doc, needs_copy). in_element: sel runs inside each
+ * element a CSS or XPath "each" selects. */
+static void note_selector(rm_rule_page *pt, const rm_rule_sel *sel, bool in_element)
+{
+    pt->needs_doc |= xml_selector(sel);
+    pt->needs_copy |= (xml_selector(sel) && sel->x && !rm_xsel_native(sel->x)) ||
+                      (sel->kind == RM_SEL_REGEX && in_element);
+}
+
 static void compile_fields(loader *L, yaml_node_t *n, const path *at, rm_rule_record *rec,
                            rm_rule_page *pt)
 {
@@ -494,7 +508,7 @@ static void compile_fields(loader *L, yaml_node_t *n, const path *at, rm_rule_re
         f = &rec->fields[rec->n_fields++];
         field_init(f, def);
         compile_field(L, node_at(L, p->value), &fp, f);
-        pt->needs_doc |= f->sel.kind == RM_SEL_CSS || f->sel.kind == RM_SEL_XPATH;
+        note_selector(pt, &f->sel, xml_selector(&rec->each) && !f->whole_page);
     }
 }
 
@@ -528,7 +542,7 @@ static void compile_record(loader *L, yaml_node_t *n, const path *at, rm_rule_pa
         selector(L, get(L, n, "each"), &ep, &rec->each, false);
         if (rec->each.kind == RM_SEL_REGEX)
             problem(L, get(L, n, "each"), &ep, "each needs css, xpath or jsonpath");
-        pt->needs_doc |= rec->each.kind == RM_SEL_CSS || rec->each.kind == RM_SEL_XPATH;
+        note_selector(pt, &rec->each, false);
         compile_fields(L, get(L, n, "fields"), &fp, rec, pt);
     }
 }
@@ -554,7 +568,7 @@ static void compile_links(loader *L, yaml_node_t *n, const path *at, rm_rule_pag
         field_init(f, NULL);
         f->all = true;
         compile_field(L, node_at(L, *it), &lp, f);
-        pt->needs_doc |= f->sel.kind == RM_SEL_CSS || f->sel.kind == RM_SEL_XPATH;
+        note_selector(pt, &f->sel, false);
     }
 }
 

@@ -128,7 +128,7 @@ static void css_runs_relative_to_an_element(void **state)
 {
     fixture *f = *state;
     rm_xsel *each = NULL, *id = NULL, *name = NULL;
-    xmlNodePtr nodes[8];
+    const rm_xnode *nodes[8];
     const char *v[4];
     char err[128];
     size_t n;
