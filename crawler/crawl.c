@@ -18,6 +18,7 @@
 #include "crawler/crawl_int.h"
 #include "crawler/httpdate.h"
 #include "crawler/netsafe.h"
+#include "store/forget.h"
 #include "store/portrait.h"
 
 #include <curl/curl.h>
@@ -507,6 +508,10 @@ static void fetch_loop(engine *e)
             save_run(e, NULL, &st);
             last_save = rm_mono_ms();
         }
+        /* At the page limit the leases still waiting in host queues will never start: they
+         * go back to the frontier, or the loop would wait on them for ever. */
+        if (limit_reached(e) && e->buffered)
+            rm_crawl_drop_waiting(e);
         if (e->buffered || rm_fetcher_active(e->fetcher) || e->n_ready)
             continue;
         if (limit_reached(e) && atomic_load(&e->outstanding) == 0)
@@ -760,6 +765,34 @@ static void teardown(engine *e)
     free(e->scope);
 }
 
+/* Whole days, rounded up; -1 (keep) for 0. */
+static int64_t retention_days(int64_t ms)
+{
+    const int64_t day = 86400000;
+    return ms > 0 ? (ms + day - 1) / day : -1;
+}
+
+/* The job's retention settings, applied after each run once the writer has stopped. */
+static rm_err retention(const rm_job *j, const char *db_path)
+{
+    rm_forget_stats st;
+    rm_diag d;
+    rm_err err;
+
+    if (!j->keep_pages_ms && !j->keep_profiles_ms)
+        return RM_OK;
+    rm_diag_init(&d);
+    err = rm_forget_expire(db_path, retention_days(j->keep_pages_ms),
+                           retention_days(j->keep_profiles_ms), (int64_t)time(NULL), &st, &d);
+    if (err)
+        rm_log_error("%s: retention failed: %s", j->name, rm_err_str(err));
+    else if (st.pages || st.profiles)
+        rm_log_info("%s: retention erased %lld cached pages and %lld profiles", j->name,
+                    (long long)st.pages, (long long)st.profiles);
+    rm_diag_release(&d);
+    return err;
+}
+
 rm_err rm_crawl_run(const rm_crawl_opts *o, rm_crawl_result *out)
 {
     engine e;
@@ -803,6 +836,8 @@ cleanup:
     rm_diag_release(&d);
     if (!err && atomic_load(&e.fatal))
         err = RM_EDB;
+    if (!err)
+        err = retention(o->job, o->db_path);
     /* Portraits follow every run, after the writer has stopped (one writer at a time). */
     if (!err && (err = rm_portrait_update_path(o->db_path, false, NULL)))
         rm_log_error("%s: portraits not updated: %s", o->job->name, rm_err_str(err));
