@@ -81,6 +81,12 @@ static const field job_fields[] = {
     F("workers", T_INT, workers, 0, 256, "0", "Parse/extract/score threads; 0 means one per core."),
     F("store.cache_pages", T_BOOL, cache_pages, 0, 1, "false",
       "Keep compressed page bodies so rules can be re-run without re-crawling."),
+    F("store.keep_pages", T_MS, keep_pages_ms, 0, 36500 * DAY_MS, "0",
+      "Retention: after each run, erase cached page bodies older than this (whole days, rounded "
+      "up); 0 keeps them."),
+    F("store.keep_profiles", T_MS, keep_profiles_ms, 0, 36500 * DAY_MS, "0",
+      "Retention: after each run, erase profiles not seen for this long (whole days, rounded "
+      "up; their reviews stay, unlinked); 0 keeps them."),
     F("schedule.cron", T_CRON, schedule_cron, 1, 256, NULL,
       "Cron expression (5 fields, or @hourly/@daily/@weekly...) for `revmine daemon`."),
     F("schedule.every", T_MS, schedule_every_ms, 0, 365 * DAY_MS, "0",

@@ -71,6 +71,8 @@ typedef struct rm_job {
     bool allow_private;            /* connect to loopback/private addresses (demo, tests) */
     int64_t workers;               /* 0 = one per core */
     bool cache_pages;              /* keep compressed bodies in the pages table */
+    int64_t keep_pages_ms;         /* retention of cached bodies; 0 = forever */
+    int64_t keep_profiles_ms;      /* retention of unseen profiles; 0 = forever */
     char *schedule_cron;           /* cron expression or @daily..., NULL = none */
     int64_t schedule_every_ms;     /* interval schedule; 0 = none */
     char *timezone;

@@ -256,11 +256,78 @@ static void portraits_recrawl_and_export(void **state)
     free(err);
 }
 
+/* Retention (store.keep_pages, store.keep_profiles): after a run, cached bodies and profiles
+ * older than the job allows are erased; reviews stay. */
+static void retention_expires_old_pages_and_profiles(void **state)
+{
+    fx *f = *state;
+    const char *args[] = {"--products", "40", "--seed", "4", NULL};
+    char path[FIXTURE_PATH_MAX], *demo, *cfg, *out = NULL;
+    const char *at;
+    int64_t reviews, profiles, pages;
+
+    rm_market_start(&f->m, f->dir, args);
+    snprintf(path, sizeof(path), "%s/configs/demo.yaml", rm_test_root());
+    demo = rm_test_read_file(path, NULL);
+    assert_non_null(demo);
+    at = strstr(demo, "\ndefaults:\n");
+    assert_non_null(at);
+    {
+        size_t head = (size_t)(at - demo) + strlen("\ndefaults:\n");
+        rm_buf b;
+        rm_buf_init(&b, 1 << 20);
+        assert_int_equal(rm_buf_addf(&b, "%.*s  store:\n    cache_pages: true\n"
+                                         "    keep_pages: 2d\n    keep_profiles: 36h\n%s",
+                                     (int)head, demo, demo + head), RM_OK);
+        cfg = rm_test_write(f->dir, "retention.yaml", b.ptr, b.len);
+        rm_buf_release(&b);
+    }
+    {
+        char *argv[] = {NULL, "crawl", cfg, "--db", f->db, "--quiet", NULL};
+        revmine(argv, &out);
+        free(out);
+    }
+    reviews = rm_db_int(f->db, "SELECT count(*) FROM reviews");
+    profiles = rm_db_int(f->db, "SELECT count(*) FROM profiles");
+    pages = rm_db_int(f->db, "SELECT count(*) FROM pages");
+    assert_true(profiles > 10 && pages > 10);
+    /* Nothing is old yet: the first run's retention kept everything. */
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM profiles"), profiles);
+    /* Age about half the cache and a quarter of the profiles by 3 days: past both limits
+     * (keep_profiles 36h counts as 2 whole days). */
+    {
+        sqlite3 *h;
+        assert_int_equal(sqlite3_open(f->db, &h), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(h,
+                         "UPDATE pages SET fetched_at = fetched_at - 3 * 86400 WHERE length(url) % 2 = 0;"
+                         "UPDATE profiles SET last_seen = last_seen - 3 * 86400 WHERE id % 4 = 0;",
+                         NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(h);
+    }
+    pages = rm_db_int(f->db, "SELECT count(*) FROM pages WHERE fetched_at > strftime('%s','now') - 2 * 86400");
+    profiles = rm_db_int(f->db, "SELECT count(*) FROM profiles WHERE id % 4 <> 0");
+    {
+        /* one page: the run ends at once, its retention does the work */
+        char *argv[] = {NULL, "crawl", cfg, "--db", f->db, "--quiet", "--max-pages", "1", NULL};
+        revmine(argv, &out);
+        free(out);
+    }
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM pages WHERE fetched_at <= "
+                                      "strftime('%s','now') - 2 * 86400"), 0);
+    assert_true(rm_db_int(f->db, "SELECT count(*) FROM pages") >= pages);
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM profiles WHERE id % 4 = 0"), 0);
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM profiles"), profiles);
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM reviews"), reviews);
+    free(cfg);
+    free(demo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(portraits_match_truth_people, setup, teardown),
         cmocka_unit_test_setup_teardown(portraits_recrawl_and_export, setup, teardown),
+        cmocka_unit_test_setup_teardown(retention_expires_old_pages_and_profiles, setup, teardown),
         cmocka_unit_test_setup_teardown(portraits_incremental_after_changes_equals_rebuild,
                                         setup, teardown),
     };
