@@ -161,11 +161,11 @@ static void xfast_equals_libxml2_on_fixture_pages(void **state)
 {
     (void)state;
     check_page("xfast/tricky.html");
-    check_page("xfast/market_product.html");
-    check_page("xfast/market_reviews.html");
-    check_page("xfast/market_catalog.html");
-    check_page("xfast/market_user.html");
-    check_page("xfast/social_profile.html");
+    check_page("extract/market/product.html");
+    check_page("extract/market/reviews.html");
+    check_page("extract/market/catalog.html");
+    check_page("extract/market/user.html");
+    check_page("extract/market/social.html");
     check_page("xfast/social_people.html");
 }
 
