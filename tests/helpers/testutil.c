@@ -263,3 +263,28 @@ int rm_test_run(char *const argv[], const char *stdin_data, char **out, char **e
         return -1;
     return WEXITSTATUS(status);
 }
+
+void rm_expect_line(const char *out, const char *const *needles, size_t n)
+{
+    for (const char *line = out; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        bool all = true;
+        for (size_t i = 0; i < n && all; i++) {
+            const char *hit = strstr(line, needles[i]);
+            all = hit && hit < line + len;
+        }
+        if (all)
+            return;
+        line += len + (end != NULL);
+    }
+    fail_msg("no line with %s (and %zu more) in:\n%s", needles[0], n - 1, out);
+}
+
+int rm_count(const char *out, const char *needle)
+{
+    int n = 0;
+    for (const char *p = out; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}

@@ -47,6 +47,14 @@ int rm_test_stop(rm_child *child, int sig, int timeout_ms);
 int rm_test_run(char *const argv[], const char *stdin_data, char **out, char **err,
                 int timeout_ms);
 
+/* Fails the test unless one line of out (without its newline) contains every needle. */
+void rm_expect_line(const char *out, const char *const *needles, size_t n);
+#define RM_EXPECT_LINE(out, ...) \
+    rm_expect_line((out), (const char *const[]){__VA_ARGS__}, \
+                   sizeof((const char *const[]){__VA_ARGS__}) / sizeof(char *))
+/* How many times needle occurs in out (overlapping matches counted). */
+int rm_count(const char *out, const char *needle);
+
 #define FIXTURE_PATH_MAX 4096
 
 #endif
