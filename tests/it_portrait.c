@@ -291,8 +291,8 @@ static void retention_expires_old_pages_and_profiles(void **state)
     profiles = rm_db_int(f->db, "SELECT count(*) FROM profiles");
     pages = rm_db_int(f->db, "SELECT count(*) FROM pages");
     assert_true(profiles > 10 && pages > 10);
-    /* Nothing is old yet: the first run's retention kept everything. */
-    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM profiles"), profiles);
+    /* Nothing is old yet: the first run's retention kept every profile the site has. */
+    assert_int_equal(profiles, json_array_size(json_object_get(f->m.truth, "profiles")));
     /* Age about half the cache and a quarter of the profiles by 3 days: past both limits
      * (keep_profiles 36h counts as 2 whole days). */
     {
