@@ -377,6 +377,7 @@ static void hand_to_workers(engine *e, task *t)
      * take it (back-pressure without blocking the transfers already running). */
     RM_GROW(e->ready, e->cap_ready, e->n_ready + 1);
     e->ready[e->n_ready++] = t;
+    atomic_store(&e->n_ready_seen, e->n_ready);
 }
 
 static void flush_ready(engine *e)
@@ -388,6 +389,7 @@ static void flush_ready(engine *e)
         i++;
     memmove(e->ready, e->ready + i, (e->n_ready - i) * sizeof(task *));
     e->n_ready -= i;
+    atomic_store(&e->n_ready_seen, e->n_ready);
 }
 
 static void collect(engine *e)
@@ -558,6 +560,7 @@ static void wind_down(engine *e)
         if (rm_queue_push(e->work, e->ready[i]) != RM_OK)
             rm_crawl_task_drop(e, e->ready[i]);
     e->n_ready = 0;
+    atomic_store(&e->n_ready_seen, 0);
 }
 
 /* ---- setup and teardown ------------------------------------------------------------------- */
@@ -671,6 +674,7 @@ static rm_err start(engine *e)
     for (int i = 0; i < e->n_workers; i++) {
         if (pthread_create(&e->threads[i], NULL, rm_crawl_worker, e) != 0)
             return RM_EIO;
+        pthread_setname_np(e->threads[i], "rm-worker"); /* top -H, perf, gdb */
         e->n_started++;
     }
     return RM_OK;

@@ -97,6 +97,8 @@ typedef struct engine {
     size_t buffered;         /* leases waiting in host queues */
     task **ready;            /* fetched pages the work queue could not take yet */
     size_t n_ready, cap_ready;
+    atomic_size_t n_ready_seen; /* n_ready as the workers see it: they wake the fetch thread
+                                   when they take work while pages wait for a hand-over */
 
     atomic_llong outstanding; /* leases not yet committed or dropped (all threads) */
     atomic_int fatal;         /* the writer failed: stop */

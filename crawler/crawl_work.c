@@ -425,6 +425,10 @@ void *rm_crawl_worker(void *arg)
 
     /* 2 MB: a parsed page fits the first chunk, so a page costs no malloc for its tree. */
     while (rm_queue_pop(w.e->work, &item) == RM_OK) {
+        /* A slot is free now: the fetch thread may be sleeping on pages it could not hand
+         * over, and nothing else would wake it before its poll times out. */
+        if (atomic_load(&w.e->n_ready_seen))
+            rm_fetcher_wakeup(w.e->fetcher);
         process(&w, item);
         rm_arena_reset(w.scratch);
     }

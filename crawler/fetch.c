@@ -3,6 +3,7 @@
 
 #include <curl/curl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 
 typedef struct xfer {
     CURL *easy;
@@ -22,6 +23,7 @@ struct rm_fetcher {
     xfer *pool;             /* finished transfers whose easy handles are kept for reuse */
     rm_fetch_res **done;    /* results not yet taken */
     size_t n_done, cap_done, done_head;
+    atomic_int woken;       /* a wakeup is on its way and not yet seen by a poll */
 };
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
@@ -329,6 +331,9 @@ rm_err rm_fetcher_perform(rm_fetcher *f, int timeout_ms)
         return RM_ENET;
     if (curl_multi_poll(f->multi, NULL, 0, timeout_ms, NULL) != CURLM_OK)
         return RM_ENET;
+    /* After the poll and before the caller looks at shared state: a wakeup asked for from
+     * here on sends a new signal, and one asked for before it is seen by that look. */
+    atomic_store(&f->woken, 0);
     if (curl_multi_perform(f->multi, &running) != CURLM_OK)
         return RM_ENET;
     while ((m = curl_multi_info_read(f->multi, &left)) != NULL) {
@@ -357,9 +362,11 @@ size_t rm_fetcher_active(const rm_fetcher *f)
     return f->n_active;
 }
 
+/* Many threads ask for a wakeup many times per poll; one signal (a socket write) is enough. */
 void rm_fetcher_wakeup(rm_fetcher *f)
 {
-    curl_multi_wakeup(f->multi);
+    if (!atomic_exchange(&f->woken, 1))
+        curl_multi_wakeup(f->multi);
 }
 
 void rm_fetcher_cancel_all(rm_fetcher *f, void (*cb)(void *user, void *ctx), void *ctx)

@@ -9,13 +9,51 @@
 typedef struct cached_stmt {
     const char *sql; /* the caller's literal: compared by address */
     sqlite3_stmt *st;
+    int64_t ns, runs; /* REVMINE_SQL_PROFILE only */
 } cached_stmt;
 
 struct rm_db {
     sqlite3 *h;
     cached_stmt cache[STMT_CACHE];
     size_t n_cache;
+    int64_t other_ns, other_runs; /* profiled statements outside the cache */
 };
+
+/* ---- REVMINE_SQL_PROFILE=1: where a connection's time went, printed when it closes ------ */
+
+static int profile_cb(unsigned type, void *ctx, void *p, void *x)
+{
+    rm_db *db = ctx;
+    int64_t ns = *(const sqlite3_int64 *)x;
+
+    (void)type;
+    for (size_t i = 0; i < db->n_cache; i++)
+        if (db->cache[i].st == p) {
+            db->cache[i].ns += ns;
+            db->cache[i].runs++;
+            return 0;
+        }
+    db->other_ns += ns;
+    db->other_runs++;
+    return 0;
+}
+
+static int cmp_ns(const void *a, const void *b)
+{
+    const cached_stmt *x = a, *y = b;
+    return (x->ns < y->ns) - (x->ns > y->ns);
+}
+
+static void profile_print(rm_db *db)
+{
+    const char *file = sqlite3_db_filename(db->h, "main");
+    qsort(db->cache, db->n_cache, sizeof(db->cache[0]), cmp_ns);
+    fprintf(stderr, "sql profile %s: other statements %lld runs %.1f ms\n", file ? file : "",
+            (long long)db->other_runs, (double)db->other_ns / 1e6);
+    for (size_t i = 0; i < db->n_cache && db->cache[i].runs; i++)
+        fprintf(stderr, "  %9.1f ms %8lld runs  %.100s\n", (double)db->cache[i].ns / 1e6,
+                (long long)db->cache[i].runs, db->cache[i].sql);
+}
 
 static rm_err exec_sql(sqlite3 *h, const char *sql, rm_diag *diag, const char *path)
 {
@@ -117,6 +155,8 @@ rm_err rm_db_open(const char *path, int flags, rm_diag *diag, rm_db **out)
     }
     db = rm_xcalloc(1, sizeof(*db));
     db->h = h;
+    if (getenv("REVMINE_SQL_PROFILE"))
+        sqlite3_trace_v2(h, SQLITE_TRACE_PROFILE, profile_cb, db);
     *out = db;
     return RM_OK;
 }
@@ -125,6 +165,8 @@ void rm_db_close(rm_db *db)
 {
     if (!db)
         return;
+    if (getenv("REVMINE_SQL_PROFILE"))
+        profile_print(db);
     for (size_t i = 0; i < db->n_cache; i++)
         sqlite3_finalize(db->cache[i].st);
     if (sqlite3_close(db->h) != SQLITE_OK)

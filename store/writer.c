@@ -166,6 +166,7 @@ rm_err rm_writer_start(rm_store *store, const rm_writer_opts *opts, rm_writer **
         *out = NULL;
         return RM_EIO;
     }
+    pthread_setname_np(w->thread, "rm-writer"); /* top -H, perf, gdb */
     *out = w;
     return RM_OK;
 }
