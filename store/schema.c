@@ -199,5 +199,27 @@ static const char v3_portraits[] =
     /* A database from before portraits gets them at the next rebuild. */
     "INSERT INTO portrait_dirty SELECT id FROM profiles;\n";
 
-const char *const rm_schema_migrations[] = {v1, v2_schedules, v3_portraits};
+/* Search indexing in bulk. FTS5 writes its pending index out as a new segment at every
+ * savepoint, and SQLite opens one for each statement that fires triggers, so indexing each
+ * review as it is inserted wrote (and later merged) one tiny segment per review. The crawl's
+ * writer now puts a row in fts_defer inside its own transaction (never committed: the row is
+ * deleted before COMMIT) and indexes the batch's new reviews with one statement at its end;
+ * any other insert is still indexed by the trigger. The update trigger fires only when the
+ * text changed, not whenever title or body appear in an UPDATE. */
+static const char v4_bulk_search[] =
+    "CREATE TABLE fts_defer(x INTEGER);\n"
+    "DROP TRIGGER reviews_fts_ai;\n"
+    "CREATE TRIGGER reviews_fts_ai AFTER INSERT ON reviews\n"
+    "WHEN NOT EXISTS (SELECT 1 FROM fts_defer) BEGIN\n"
+    "  INSERT INTO reviews_fts(rowid, title, body) VALUES (new.id, new.title, new.body);\n"
+    "END;\n"
+    "DROP TRIGGER reviews_fts_au;\n"
+    "CREATE TRIGGER reviews_fts_au AFTER UPDATE OF title, body ON reviews\n"
+    "WHEN old.title IS NOT new.title OR old.body IS NOT new.body BEGIN\n"
+    "  INSERT INTO reviews_fts(reviews_fts, rowid, title, body)\n"
+    "    VALUES ('delete', old.id, old.title, old.body);\n"
+    "  INSERT INTO reviews_fts(rowid, title, body) VALUES (new.id, new.title, new.body);\n"
+    "END;\n";
+
+const char *const rm_schema_migrations[] = {v1, v2_schedules, v3_portraits, v4_bulk_search};
 const size_t rm_schema_n_migrations = RM_ARRAY_LEN(rm_schema_migrations);

@@ -21,6 +21,10 @@ struct rm_store {
     /* Forgotten people (store/forget.h), read once per store: 0 unknown, 1 none, 2 some. */
     int forgotten;
     char *pseudonym_key;
+    /* Bulk search indexing (rm_store_begin_batch): reviews inserted and not yet indexed. */
+    bool deferring;
+    int64_t *fts_ids;
+    size_t n_fts, cap_fts;
 };
 
 rm_store *rm_store_new(rm_db *db)
@@ -30,10 +34,20 @@ rm_store *rm_store_new(rm_db *db)
     return s;
 }
 
+void rm_store_rolled_back(rm_store *s)
+{
+    s->n_sites = 0; /* a site inserted in the rolled-back transaction has no row now */
+    s->next_evict = 0;
+    s->deferring = false; /* the fts_defer row went with the transaction */
+    s->n_fts = 0;
+}
+
 void rm_store_free(rm_store *s)
 {
-    if (s)
+    if (s) {
         free(s->pseudonym_key);
+        free(s->fts_ids);
+    }
     free(s);
 }
 
@@ -88,6 +102,57 @@ static rm_err is_forgotten(rm_store *s, const char *url, bool *out)
     rm_db_bind_text(sel, 1, hash);
     err = step_int(s, sel, &one, out);
     return err;
+}
+
+/* ---- bulk search indexing ----------------------------------------------------------------- */
+
+rm_err rm_store_begin_batch(rm_store *s)
+{
+    rm_err err;
+    STMT(st, "INSERT INTO fts_defer(x) VALUES (1)");
+    if ((err = rm_db_step_done(s->db, st)))
+        return err;
+    s->deferring = true;
+    return RM_OK;
+}
+
+/* One statement for the whole batch: FTS5 writes one segment. */
+static rm_err index_pending(rm_store *s)
+{
+    rm_buf ids;
+    rm_err err;
+
+    if (!s->n_fts)
+        return RM_OK;
+    STMT(st, "INSERT INTO reviews_fts(rowid, title, body) SELECT id, title, body FROM reviews "
+             "WHERE id IN (SELECT value FROM json_each(?1))");
+    rm_buf_init(&ids, 24 * s->n_fts + 2); /* an int64, a comma: always fits */
+    err = rm_buf_addc(&ids, '[');
+    for (size_t i = 0; i < s->n_fts && !err; i++)
+        err = rm_buf_addf(&ids, "%s%lld", i ? "," : "", (long long)s->fts_ids[i]);
+    if (!err)
+        err = rm_buf_addc(&ids, ']');
+    if (!err) {
+        rm_db_bind_text(st, 1, ids.ptr);
+        err = rm_db_step_done(s->db, st);
+    }
+    rm_buf_release(&ids);
+    s->n_fts = 0;
+    return err;
+}
+
+rm_err rm_store_end_batch(rm_store *s)
+{
+    rm_err err;
+    if (!s->deferring)
+        return RM_OK;
+    if ((err = index_pending(s)))
+        return err;
+    STMT(st, "DELETE FROM fts_defer");
+    if ((err = rm_db_step_done(s->db, st)))
+        return err;
+    s->deferring = false;
+    return RM_OK;
 }
 
 /* ---- jobs, runs, frontier ----------------------------------------------------------------- */
@@ -627,6 +692,10 @@ static rm_err insert_review(rm_store *s, const rm_review *r, int64_t site, const
     if ((err = rm_db_step_done(s->db, ins)))
         return err;
     *id = sqlite3_last_insert_rowid(rm_db_handle(s->db));
+    if (s->deferring) {
+        RM_GROW(s->fts_ids, s->cap_fts, s->n_fts + 1);
+        s->fts_ids[s->n_fts++] = *id;
+    }
     return RM_OK;
 }
 
@@ -696,7 +765,12 @@ static rm_err put_review(rm_store *s, const rm_review *r, const rm_sentiment *se
         err = insert_review(s, r, site, key->ptr, text_hash, product_id, profile_id, now, &id);
         st->new_reviews++;
     } else {
-        err = update_review(s, r, id, text_hash, product_id, profile_id, now);
+        /* New text replaces indexed text: the update trigger unindexes the old one, so a
+         * review inserted earlier in this batch must be in the index first. */
+        if (rescore && s->n_fts)
+            err = index_pending(s);
+        if (!err)
+            err = update_review(s, r, id, text_hash, product_id, profile_id, now);
     }
     if (!err && rescore && sent)
         err = put_sentiment(s, id, sent, now, !found);

@@ -79,6 +79,14 @@ typedef struct rm_store rm_store;
 rm_store *rm_store_new(rm_db *db);
 void rm_store_free(rm_store *s); /* NULL is fine */
 rm_db *rm_store_db(rm_store *s);
+/* After a rollback: forgets what the store remembered of rows that may be gone now. */
+void rm_store_rolled_back(rm_store *s);
+/* Bulk search indexing for a writer's batch: called right after BEGIN and right before
+ * COMMIT of the same transaction, they index the reviews inserted in between with one
+ * statement instead of one index segment per review (see schema v4). Without them every
+ * insert is indexed at once. */
+RM_MUST_CHECK rm_err rm_store_begin_batch(rm_store *s);
+RM_MUST_CHECK rm_err rm_store_end_batch(rm_store *s);
 
 /* Jobs and runs. */
 RM_MUST_CHECK rm_err rm_store_job(rm_store *s, const char *name, int64_t *job_id);

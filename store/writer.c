@@ -10,6 +10,7 @@ typedef struct op {
     rm_write_done_fn done;
     void *ctx;
     rm_err err;
+    rm_apply_stats st;    /* what fn counted; added to the totals once committed */
 } op;
 
 typedef struct barrier {
@@ -47,39 +48,87 @@ static void finish_op(op *o, rm_err err)
     free(o);
 }
 
-static rm_err commit_batch(rm_writer *w)
-{
-    rm_err err = RM_OK;
-
-    if (w->n_batch == 0)
-        return RM_OK;
-    err = rm_db_commit(rm_store_db(w->store));
-    if (err) {
-        rm_log_error("writer: commit failed: %s", rm_db_errmsg(rm_store_db(w->store)));
-        rm_db_rollback(rm_store_db(w->store));
-        record_err(w, err);
-    }
-    for (size_t i = 0; i < w->n_batch; i++)
-        finish_op(w->batch[i], err);
-    w->n_batch = 0;
-    return err;
-}
-
-/* Savepoints run once per page: prepared once, not parsed each time. */
+/* Statements run once per operation or batch: prepared once, not parsed each time. */
 static rm_err step_sql(rm_db *db, const char *sql)
 {
     sqlite3_stmt *st = rm_db_stmt(db, sql);
     return st ? rm_db_step_done(db, st) : RM_EDB;
 }
 
-/* Runs one operation under a savepoint: a failing page is undone alone. */
+static void run_fn(rm_writer *w, op *o)
+{
+    memset(&o->st, 0, sizeof(o->st));
+    o->err = o->fn ? o->fn(w->store, o->ctx, &o->st) : RM_OK;
+}
+
+/* Slow path, after a failed operation rolled the batch back: every operation of the batch
+ * runs again under its own savepoint, so the failing one is undone alone and the others
+ * keep their work. */
+static rm_err replay(rm_writer *w)
+{
+    rm_db *db = rm_store_db(w->store);
+
+    if (rm_db_begin(db) || rm_store_begin_batch(w->store))
+        return RM_EDB;
+    for (size_t i = 0; i < w->n_batch; i++) {
+        op *o = w->batch[i];
+        if (step_sql(db, "SAVEPOINT op"))
+            return RM_EDB;
+        run_fn(w, o);
+        if (o->err) {
+            rm_log_error("writer: operation failed (%s); rolled back alone",
+                         rm_err_str(o->err));
+            if (step_sql(db, "ROLLBACK TO op"))
+                return RM_EDB;
+        }
+        if (step_sql(db, "RELEASE op"))
+            return RM_EDB;
+    }
+    return RM_OK;
+}
+
+static rm_err commit_batch(rm_writer *w)
+{
+    rm_db *db = rm_store_db(w->store);
+    rm_err err = RM_OK;
+
+    if (w->n_batch == 0)
+        return RM_OK;
+    err = rm_store_end_batch(w->store);
+    if (!err)
+        err = rm_db_commit(db);
+    if (err) {
+        rm_log_error("writer: commit failed: %s", rm_db_errmsg(db));
+        rm_db_rollback(db);
+        rm_store_rolled_back(w->store);
+        record_err(w, err);
+    }
+    pthread_mutex_lock(&w->mu);
+    for (size_t i = 0; !err && i < w->n_batch; i++) {
+        const op *o = w->batch[i];
+        if (o->err)
+            continue;
+        w->totals.records += o->st.records;
+        w->totals.new_reviews += o->st.new_reviews;
+        w->totals.price_changes += o->st.price_changes;
+    }
+    pthread_mutex_unlock(&w->mu);
+    for (size_t i = 0; i < w->n_batch; i++)
+        finish_op(w->batch[i], err);
+    w->n_batch = 0;
+    return err;
+}
+
+/* Fast path: operations share the batch's transaction with no savepoint of their own. (A
+ * savepoint per page cost more than the page's own rows: FTS5 flushes its pending index at
+ * every savepoint, writing and merging a tiny segment per page.) */
 static void run_op(rm_writer *w, op *o)
 {
     rm_db *db = rm_store_db(w->store);
-    rm_apply_stats st = {0, 0, 0};
 
     if (w->n_batch == 0) {
-        if (rm_db_begin(db)) {
+        if (rm_db_begin(db) || rm_store_begin_batch(w->store)) {
+            rm_db_rollback(db);
             o->err = RM_EDB;
             record_err(w, RM_EDB);
             finish_op(o, RM_EDB);
@@ -87,29 +136,21 @@ static void run_op(rm_writer *w, op *o)
         }
         w->batch_started = rm_mono_ms();
     }
-    if (o->fn) {
-        if (step_sql(db, "SAVEPOINT op")) {
-            o->err = RM_EDB;
-        } else {
-            o->err = o->fn(w->store, o->ctx, &st);
-            if (o->err) {
-                rm_log_error("writer: operation failed (%s); rolled back alone",
-                             rm_err_str(o->err));
-                if (step_sql(db, "ROLLBACK TO op"))
-                    record_err(w, RM_EDB);
-            }
-            if (step_sql(db, "RELEASE op"))
-                record_err(w, RM_EDB);
-        }
-        if (!o->err) {
-            pthread_mutex_lock(&w->mu);
-            w->totals.records += st.records;
-            w->totals.new_reviews += st.new_reviews;
-            w->totals.price_changes += st.price_changes;
-            pthread_mutex_unlock(&w->mu);
-        }
-    }
     w->batch[w->n_batch++] = o;
+    run_fn(w, o);
+    if (!o->err)
+        return;
+    rm_db_rollback(db);
+    rm_store_rolled_back(w->store);
+    if (replay(w)) {
+        rm_log_error("writer: batch replay failed: %s", rm_db_errmsg(db));
+        rm_db_rollback(db);
+        rm_store_rolled_back(w->store);
+        record_err(w, RM_EDB);
+        for (size_t i = 0; i < w->n_batch; i++)
+            finish_op(w->batch[i], RM_EDB);
+        w->n_batch = 0;
+    }
 }
 
 static void *writer_main(void *arg)

@@ -4,11 +4,14 @@
  * start and stop from one controlling thread. The rm_store (and its connection) belongs to
  * the writer thread from start to stop.
  *
- * Every operation runs inside a transaction under its own savepoint, so one failing page is
- * rolled back alone. A batch commits when it holds batch_max operations, when it is older
- * than batch_ms, or when the queue runs dry. Done-callbacks run only after the commit that
- * holds the operation: a crawler releases a frontier lease there, so a crash in between can
- * repeat a page but never lose one. */
+ * Operations share a batch's transaction. When one fails, the batch is rolled back and run
+ * again with a savepoint per operation, so the failing one is undone alone: an operation may
+ * therefore run twice and must not change its ctx in a way that changes what it writes.
+ * (Savepoints are not used on the fast path: FTS5 flushes its index at each one.) A batch
+ * commits when it holds batch_max operations, when it is older than batch_ms, or when the
+ * queue runs dry. Done-callbacks run only after the commit that holds the operation: a
+ * crawler releases a frontier lease there, so a crash in between can repeat a page but never
+ * lose one. */
 #ifndef RM_WRITER_H
 #define RM_WRITER_H
 

@@ -46,6 +46,13 @@ static void crawl_demo_matches_ground_truth(void **state)
     assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM frontier WHERE url LIKE '%/cart%' "
                                   "AND state = 1"), 0);
     assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM runs WHERE outcome = 'done'"), 1);
+    /* the writer indexes reviews for search in bulk: every review is in the index, once */
+    assert_true(rm_db_int(f->db, "SELECT count(*) FROM reviews") > 0);
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM reviews_fts_docsize"),
+                     rm_db_int(f->db, "SELECT count(*) FROM reviews"));
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM reviews_fts_docsize d "
+                                      "LEFT JOIN reviews r ON r.id = d.id WHERE r.id IS NULL"), 0);
+    assert_int_equal(rm_db_int(f->db, "SELECT count(*) FROM fts_defer"), 0);
     /* the run ends with its WAL folded into the database file: the .db alone is complete */
     {
         char wal[FIXTURE_PATH_MAX + 8];

@@ -301,6 +301,52 @@ static void store_fts_follows_reviews(void **state)
                                   "WHERE reviews_fts MATCH 'курьер'"), 1);
 }
 
+static int64_t fts_hits(fx *f, const char *q)
+{
+    char sql[256];
+    snprintf(sql, sizeof(sql), "SELECT count(*) FROM reviews_fts WHERE reviews_fts MATCH '%s'", q);
+    return q_int(f->db, sql);
+}
+
+/* A writer's batch indexes its new reviews at the end, in one statement; an edit inside the
+ * same batch, a raw insert after it, and FTS5's own consistency check all still agree. */
+static void store_bulk_search_index_in_a_batch(void **state)
+{
+    fx *f = *state;
+    rm_page_result pr;
+    rm_apply_stats st = {0, 0, 0};
+
+    assert_int_equal(rm_db_begin(f->db), RM_OK);
+    assert_int_equal(rm_store_begin_batch(f->s), RM_OK);
+    page_init(f, &pr, 0, 5000);
+    add_review(&pr.recs, "http://shop.test/p/1", "r-1", "Курьер опоздал на неделю");
+    add_review(&pr.recs, "http://shop.test/p/1", "r-2", "Чайник шумит, но греет быстро");
+    assert_int_equal(rm_store_apply_page(f->s, &pr, &st), RM_OK);
+    rm_recs_release(&pr.recs);
+    /* deferred: not indexed yet inside the batch */
+    assert_int_equal(fts_hits(f, "чайник"), 0);
+    page_init(f, &pr, 0, 5001);
+    add_review(&pr.recs, "http://shop.test/p/1", "r-1", "Исправлено: доставка вовремя");
+    assert_int_equal(rm_store_apply_page(f->s, &pr, &st), RM_OK);
+    rm_recs_release(&pr.recs);
+    assert_int_equal(rm_store_end_batch(f->s), RM_OK);
+    assert_int_equal(rm_db_commit(f->db), RM_OK);
+
+    assert_int_equal(fts_hits(f, "курьер"), 0);
+    assert_int_equal(fts_hits(f, "доставка"), 1);
+    assert_int_equal(fts_hits(f, "чайник"), 1);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM fts_defer"), 0);
+    /* outside a batch the trigger indexes every insert, whoever writes it */
+    assert_int_equal(rm_db_exec(f->db, "INSERT INTO reviews(site_id, review_key, body, "
+                                       "first_seen, last_seen) SELECT id, 'raw', 'Зебра', 0, 0 "
+                                       "FROM sites LIMIT 1"),
+                     RM_OK);
+    assert_int_equal(fts_hits(f, "зебра"), 1);
+    assert_int_equal(rm_db_exec(f->db, "INSERT INTO reviews_fts(reviews_fts, rank) "
+                                       "VALUES ('integrity-check', 1)"),
+                     RM_OK);
+}
+
 /* ---- writer ---- */
 
 typedef struct counter {
@@ -370,6 +416,57 @@ static void writer_commits_before_done_and_isolates_failures(void **state)
     pthread_mutex_destroy(&c.mu);
 }
 
+typedef struct review_op {
+    fx *f;
+    const char *id, *body;
+} review_op;
+
+static rm_err op_review(rm_store *s, void *ctx, rm_apply_stats *st)
+{
+    review_op *r = ctx;
+    rm_page_result pr;
+    rm_err err;
+
+    page_init(r->f, &pr, 0, 6000);
+    add_review(&pr.recs, "http://shop.test/p/1", r->id, r->body);
+    err = rm_store_apply_page(s, &pr, st);
+    rm_recs_release(&pr.recs);
+    return err;
+}
+
+/* One failing operation rolls its batch back; the batch runs again op by op, so the others
+ * keep their rows, their search index entries and their counts (once, not twice). */
+static void writer_replays_a_failed_batch(void **state)
+{
+    fx *f = *state;
+    rm_writer *w;
+    rm_writer_opts o = {.queue_cap = 64, .batch_max = 64, .batch_ms = 1000};
+    review_op ops[20];
+    char ids[20][8], bodies[20][32];
+    counter c = {.done = 0, .failed = 0, .committed_seen = 0, .path = f->path};
+
+    pthread_mutex_init(&c.mu, NULL);
+    assert_int_equal(rm_writer_start(f->s, &o, &w), RM_OK);
+    for (int i = 0; i < 20; i++) {
+        snprintf(ids[i], sizeof(ids[i]), "r%d", i);
+        snprintf(bodies[i], sizeof(bodies[i]), "word%d and kettle", i);
+        ops[i] = (review_op){f, ids[i], bodies[i]};
+        assert_int_equal(rm_writer_submit(w, op_review, NULL, &ops[i]), RM_OK);
+        if (i == 10)
+            assert_int_equal(rm_writer_submit(w, op_fail, op_done, &c), RM_OK);
+    }
+    assert_int_equal(rm_writer_flush(w), RM_OK);
+    assert_int_equal(c.failed, 1);
+    assert_int_equal(rm_writer_stats(w).new_reviews, 20);
+    assert_int_equal(rm_writer_stop(w), RM_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM reviews"), 20);
+    assert_int_equal(fts_hits(f, "kettle"), 20);
+    assert_int_equal(fts_hits(f, "word15"), 1);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM meta WHERE key = 'half'"), 0);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM fts_defer"), 0);
+    pthread_mutex_destroy(&c.mu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -383,6 +480,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(store_frontier_and_runs, setup, teardown),
         cmocka_unit_test_setup_teardown(store_fts_follows_reviews, setup, teardown),
+        cmocka_unit_test_setup_teardown(store_bulk_search_index_in_a_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(writer_replays_a_failed_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(writer_commits_before_done_and_isolates_failures, setup,
                                         teardown),
     };
