@@ -3,6 +3,7 @@
 #include "store/schema.h"
 
 #include <math.h>
+#include <pthread.h>
 
 #define STMT_CACHE 64
 
@@ -112,13 +113,22 @@ static rm_err migrate(sqlite3 *h, rm_diag *diag, const char *path)
     return RM_OK;
 }
 
+/* Before the first connection: SQLite's memory statistics take a global mutex on every
+ * allocation, shared by all our threads, and nothing here reads them. */
+static void configure_once(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 rm_err rm_db_open(const char *path, int flags, rm_diag *diag, rm_db **out)
 {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
     int oflags = SQLITE_OPEN_NOMUTEX;
     sqlite3 *h = NULL;
     rm_db *db;
     rm_err err;
 
+    pthread_once(&once, configure_once);
     *out = NULL;
     if (flags & RM_DB_READONLY)
         oflags |= SQLITE_OPEN_READONLY;
