@@ -152,7 +152,7 @@ typedef struct seen {
 
 static bool seen_add(seen *s, const char *url)
 {
-    uint64_t h = rm_hash64(url, strlen(url)) | 1;
+    uint64_t h = rm_hash64_fast(url, strlen(url)) | 1;
     for (size_t i = h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
         if (s->slot[i] == h)
             return false;
@@ -180,7 +180,7 @@ static void consider_link(worker *w, rm_page_result *pr, const task *t, const ch
                           const rm_url_trap_opts *trap)
 {
     engine *e = w->e;
-    uint64_t raw = rm_hash64(url, strlen(url)) ^ (uint64_t)kind, nh;
+    uint64_t raw = rm_hash64_fast(url, strlen(url)) ^ (uint64_t)kind, nh;
     const char *n;
     rm_buf key;
     rm_new_url *u;
@@ -202,7 +202,7 @@ static void consider_link(worker *w, rm_page_result *pr, const task *t, const ch
         return;
     }
     rm_buf_init(&key, 1024);
-    nh = rm_hash64(n, strlen(n));
+    nh = rm_hash64_fast(n, strlen(n));
     if (rm_url_host_key(n, &key) != RM_OK || !in_scope(e, key.ptr) ||
         !rm_urlseen_add(e->seen, nh)) {
         cache_skip(w, raw);
@@ -393,7 +393,7 @@ static void process(worker *w, task *t)
     rm_page_result *pr = &rc->pr;
     char hex[17];
 
-    rm_hash64_hex(rm_hash64(res->body.ptr, res->body.len), hex);
+    rm_hash64_hex(rm_hash64_fast(res->body.ptr, res->body.len), hex);
     pr->content_hash = rm_arena_strdup(pr->arena, hex);
     pr->etag = res->etag ? rm_arena_strdup(pr->arena, res->etag) : NULL;
     pr->last_modified = res->last_modified ? rm_arena_strdup(pr->arena, res->last_modified)

@@ -102,7 +102,7 @@ const char *rm_extract_resolve(rm_x_page *x, const char *href)
             return resolve(x, href);
         hrefs_grow(x);
     }
-    hash = rm_hash64(href, strlen(href));
+    hash = rm_hash64_fast(href, strlen(href));
     e = href_slot(x->hrefs, href, hash);
     if (!e->href) {
         e->url = resolve(x, href);
@@ -230,7 +230,7 @@ static void linkset_grow(rm_x_page *x)
     s->cap = cap;
     for (size_t i = 0; i < x->n_links; i++) {
         const char *u = x->links[i].url;
-        size_t j = rm_hash64(u, strlen(u)) & (cap - 1);
+        size_t j = rm_hash64_fast(u, strlen(u)) & (cap - 1);
         while (s->slots[j])
             j = (j + 1) & (cap - 1);
         s->slots[j] = (uint32_t)i + 1;
@@ -248,7 +248,7 @@ static void add_link(rm_x_page *x, const char *url, rm_link_rel rel, how h)
         return;
     if ((x->n_links + 1) * 2 > s->cap)
         linkset_grow(x);
-    j = rm_hash64(url, strlen(url)) & (s->cap - 1);
+    j = rm_hash64_fast(url, strlen(url)) & (s->cap - 1);
     for (; s->slots[j]; j = (j + 1) & (s->cap - 1)) {
         rm_x_link *l = &x->links[s->slots[j] - 1];
         if (!strcmp(l->url, url)) {

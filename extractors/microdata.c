@@ -42,7 +42,7 @@ static idmap *build_idmap(const GumboNode *doc, rm_arena *a)
         size_t j;
         if (!id)
             continue;
-        j = rm_hash64(id, strlen(id)) & (m->cap - 1);
+        j = rm_hash64_fast(id, strlen(id)) & (m->cap - 1);
         while (m->slots[j] && strcmp(rm_html_attr(m->slots[j], "id"), id))
             j = (j + 1) & (m->cap - 1);
         /* The first element with an id wins, as getElementById does. */
@@ -59,7 +59,7 @@ static const GumboNode *by_id(conv *c, const char *id, size_t len)
 
     if (!m)
         m = c->x->idmap = build_idmap(c->doc, c->x->scratch);
-    j = rm_hash64(id, len) & (m->cap - 1);
+    j = rm_hash64_fast(id, len) & (m->cap - 1);
     for (; m->slots[j]; j = (j + 1) & (m->cap - 1)) {
         const char *v = rm_html_attr(m->slots[j], "id");
         if (strlen(v) == len && !memcmp(v, id, len))

@@ -117,7 +117,7 @@ const char *rm_stem_word(rm_stemmer *s, rm_lang lang, const char *word, size_t l
     if (sb && len < 256) {
         cache_slot *c = NULL;
         if (len < CACHE_WORD) {
-            c = &s->cache[rm_hash64(word, len) % CACHE_SLOTS];
+            c = &s->cache[rm_hash64_fast(word, len) % CACHE_SLOTS];
             if (c->lang == (uint8_t)lang && c->wlen == len && !memcmp(c->word, word, len)) {
                 *out_len = c->slen;
                 return rm_arena_strndup(a, c->stem, c->slen);

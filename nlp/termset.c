@@ -52,12 +52,12 @@ static const char *const class_keys[] = {"<neg>"};
 
 uint64_t rm_termset_hash(const char *key, size_t len)
 {
-    return rm_hash64(key, len);
+    return rm_hash64_fast(key, len);
 }
 
 static uint64_t hash_str(const char *key)
 {
-    return rm_hash64(key, strlen(key));
+    return rm_hash64_fast(key, strlen(key));
 }
 
 rm_termset *rm_termset_new(void)

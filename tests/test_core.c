@@ -50,6 +50,29 @@ static void core_hash_is_stable(void **state)
     assert_true(rm_hash64_add(rm_hash64("foo", 3), "bar", 3) == rm_hash64("foobar", 6));
 }
 
+/* The word-at-a-time hash is stored too (page content hashes): pinned values, every byte of
+ * the tail counts, and its low bits spread URLs that differ in one digit over a table. */
+static void core_fast_hash_is_stable_and_spreads(void **state)
+{
+    enum { N = 4096, BUCKETS = 256 };
+    int count[BUCKETS] = {0}, max = 0;
+    char url[64];
+    (void)state;
+    assert_true(rm_hash64_fast("", 0) == 0x9ca066f1a4ab2eeaULL);
+    assert_true(rm_hash64_fast("a", 1) == 0x55831c136c16b407ULL);
+    assert_true(rm_hash64_fast("foobar", 6) == 0x262f9016e8cb737dULL);
+    assert_true(rm_hash64_fast("http://shop.test/p/1-kettle", 27) == 0xfb87e2714837ed0aULL);
+    assert_true(rm_hash64_fast("a", 1) != rm_hash64_fast("a\0", 2));
+    assert_true(rm_hash64_fast("abcdefgh1", 9) != rm_hash64_fast("abcdefgh2", 9));
+    for (int i = 0; i < N; i++) {
+        int n = snprintf(url, sizeof(url), "http://shop.test/p/%d", i);
+        count[rm_hash64_fast(url, (size_t)n) % BUCKETS]++;
+    }
+    for (int b = 0; b < BUCKETS; b++)
+        max = count[b] > max ? count[b] : max;
+    assert_true(max < 2 * N / BUCKETS); /* 16 expected per bucket; a weak mix piles up */
+}
+
 static void core_record_json_keeps_contract_order(void **state)
 {
     rm_arena *a = rm_arena_new(4096);
@@ -83,6 +106,7 @@ int main(void)
         cmocka_unit_test(core_diag_names_file_line_field),
         cmocka_unit_test(core_iso_times_round_trip),
         cmocka_unit_test(core_hash_is_stable),
+        cmocka_unit_test(core_fast_hash_is_stable_and_spreads),
         cmocka_unit_test(core_record_json_keeps_contract_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
