@@ -52,8 +52,10 @@ static void profile_print(rm_db *db)
     fprintf(stderr, "sql profile %s: other statements %lld runs %.1f ms\n", file ? file : "",
             (long long)db->other_runs, (double)db->other_ns / 1e6);
     for (size_t i = 0; i < db->n_cache && db->cache[i].runs; i++)
-        fprintf(stderr, "  %9.1f ms %8lld runs  %.100s\n", (double)db->cache[i].ns / 1e6,
-                (long long)db->cache[i].runs, db->cache[i].sql);
+        fprintf(stderr, "  %9.1f ms %8lld runs %11d VM steps  %.100s\n",
+                (double)db->cache[i].ns / 1e6, (long long)db->cache[i].runs,
+                sqlite3_stmt_status(db->cache[i].st, SQLITE_STMTSTATUS_VM_STEP, 0),
+                db->cache[i].sql);
 }
 
 static rm_err exec_sql(sqlite3 *h, const char *sql, rm_diag *diag, const char *path)

@@ -170,20 +170,13 @@ static rm_err category_interests(rm_db *db, contents *c, rm_arena *a)
 /* ---- demographics ---------------------------------------------------------------------------- */
 
 /* The first stored member profile that has a field gives it: a choice that does not move
- * with the order pages happen to be re-crawled in (last_seen), so updates stay reproducible. */
+ * with the order pages happen to be re-crawled in (last_seen), so updates stay reproducible.
+ * One pass over the members (a portrait has a few) instead of a subquery per field. */
 static const char demo_sql[] =
-    "SELECT (SELECT name FROM profiles WHERE id IN " MEMBERS " AND name IS NOT NULL "
-    "        ORDER BY id LIMIT 1), "
-    "(SELECT city FROM profiles WHERE id IN " MEMBERS " AND city IS NOT NULL "
-    "        ORDER BY id LIMIT 1), "
-    "(SELECT country FROM profiles WHERE id IN " MEMBERS " AND country IS NOT NULL "
-    "        ORDER BY id LIMIT 1), "
-    "(SELECT gender FROM profiles WHERE id IN " MEMBERS " AND gender IS NOT NULL "
-    "        ORDER BY id LIMIT 1), "
-    "(SELECT birth_year || ' on the ' || COALESCE(platform, '') || ' profile' "
-    "        FROM profiles WHERE id IN " MEMBERS
-    "        AND birth_year IS NOT NULL ORDER BY id LIMIT 1), "
-    "(SELECT max(followers) FROM profiles WHERE id IN " MEMBERS ")";
+    "SELECT name, city, country, gender, birth_year, platform, followers FROM profiles "
+    "WHERE id IN " MEMBERS " ORDER BY id";
+
+enum { DEMO_TEXT = 4 }; /* name, city, country, gender: the first non-NULL of each */
 
 static int year_of(int64_t t)
 {
@@ -192,36 +185,60 @@ static int year_of(int64_t t)
     return (int)strtol(d, NULL, 10);
 }
 
-static rm_err demographics(rm_db *db, contents *c)
+/* Reads the members' fields into text[] (owned) and c; born names the profile it came from. */
+static rm_err read_demographics(rm_db *db, contents *c, char *text[DEMO_TEXT], char *born,
+                                size_t born_size)
 {
-    const char *born;
-    rm_err err = RM_OK;
+    int rc;
     STMT(sel, demo_sql);
-    STMT(up, "UPDATE portraits SET name = ?2, city = ?3, country = ?4, gender = ?5, "
-             "birth_year = ?6, followers = ?7 WHERE id = ?1");
 
     rm_db_bind_int(sel, 1, c->id);
-    if (sqlite3_step(sel) != SQLITE_ROW) {
-        sqlite3_reset(sel);
-        return RM_EDB;
+    c->followers = -1;
+    while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+        for (int i = 0; i < DEMO_TEXT; i++)
+            if (!text[i] && sqlite3_column_text(sel, i))
+                text[i] = rm_xstrdup((const char *)sqlite3_column_text(sel, i));
+        if (!c->birth_year && sqlite3_column_type(sel, 4) != SQLITE_NULL &&
+            sqlite3_column_int64(sel, 4) > 0) {
+            const char *platform = (const char *)sqlite3_column_text(sel, 5);
+            c->birth_year = sqlite3_column_int64(sel, 4);
+            snprintf(born, born_size, "%lld on the %s profile", (long long)c->birth_year,
+                     platform ? platform : "");
+        }
+        if (sqlite3_column_type(sel, 6) != SQLITE_NULL &&
+            sqlite3_column_int64(sel, 6) > c->followers)
+            c->followers = sqlite3_column_int64(sel, 6);
     }
-    born = (const char *)sqlite3_column_text(sel, 4);
-    c->birth_year = born ? strtol(born, NULL, 10) : 0;
-    c->followers = sqlite3_column_type(sel, 5) == SQLITE_NULL ? -1
-                                                               : sqlite3_column_int64(sel, 5);
-    rm_db_bind_int(up, 1, c->id);
-    for (int i = 0; i < 4; i++)
-        rm_db_bind_text(up, i + 2, (const char *)sqlite3_column_text(sel, i));
-    rm_db_bind_count(up, 6, c->birth_year > 0 ? c->birth_year : -1);
-    rm_db_bind_count(up, 7, c->followers);
-    if (c->birth_year > 0) {
+    sqlite3_reset(sel);
+    return rc == SQLITE_DONE ? RM_OK : RM_EDB;
+}
+
+static rm_err demographics(rm_db *db, contents *c)
+{
+    char *text[DEMO_TEXT] = {NULL, NULL, NULL, NULL}, born[96] = "";
+    rm_err err;
+    sqlite3_stmt *up = rm_db_stmt(db, "UPDATE portraits SET name = ?2, city = ?3, "
+                                      "country = ?4, gender = ?5, birth_year = ?6, "
+                                      "followers = ?7 WHERE id = ?1");
+
+    err = up ? read_demographics(db, c, text, born, sizeof(born)) : RM_EDB;
+    if (!err && c->birth_year > 0) {
         int age = year_of(c->now) - (int)c->birth_year;
         const char *band = age < 25 ? "age:under-25" : age < 35 ? "age:25-34"
                            : age < 45 ? "age:35-44" : age < 55 ? "age:45-54" : "age:55-plus";
         err = tagf(db, c->id, band, "born %s (about %d)", born, age);
     }
-    sqlite3_reset(sel);
-    return err ? err : rm_db_step_done(db, up);
+    if (!err) {
+        rm_db_bind_int(up, 1, c->id);
+        for (int i = 0; i < DEMO_TEXT; i++)
+            rm_db_bind_text(up, i + 2, text[i]);
+        rm_db_bind_count(up, 6, c->birth_year > 0 ? c->birth_year : -1);
+        rm_db_bind_count(up, 7, c->followers);
+        err = rm_db_step_done(db, up);
+    }
+    for (int i = 0; i < DEMO_TEXT; i++)
+        free(text[i]);
+    return err;
 }
 
 /* ---- behaviour ------------------------------------------------------------------------------- */
@@ -390,52 +407,88 @@ static rm_err attitude(rm_db *db, contents *c)
 }
 
 /* Per aspect: mentions, mean polarity, and the clause of the strongest mention that agrees with
- * the mean (the evidence a reader checks). */
+ * the mean (the evidence a reader checks). Rows come by aspect, weakest score first: a negative
+ * mean takes the group's first row, a positive one its last. Grouping here and cutting the one
+ * clause a tag needs costs a fifth of what a window query that cut every clause did. */
 static const char aspects_sql[] =
-    "SELECT a.aspect, count(*) OVER w, avg(a.score) OVER w, "
-    "CAST(substr(CAST(COALESCE(r.title || char(10), '') || COALESCE(r.body, '') AS BLOB), "
-    "a.span_start + 1, a.span_end - a.span_start) AS TEXT), a.score, r.id "
+    "SELECT a.aspect, a.score, r.id, a.span_start, a.span_end "
     "FROM aspects a JOIN reviews r ON r.id = a.review_id WHERE r.profile_id IN " MEMBERS
-    " WINDOW w AS (PARTITION BY a.aspect) ORDER BY a.aspect, a.score, r.id";
+    " ORDER BY a.aspect, a.score, r.id";
 
-static rm_err aspect_tag(rm_db *db, contents *c, const char *aspect, int64_t n, double mean,
-                         const char *clause, int64_t review)
+typedef struct mention {
+    int64_t review, start, end;
+} mention;
+
+typedef struct aspect_group {
+    char name[96];
+    int64_t n;
+    double sum;
+    mention first, last;
+} aspect_group;
+
+static rm_err aspect_tag(rm_db *db, contents *c, const aspect_group *g, double mean,
+                         const mention *m)
 {
-    char tag[96];
-    snprintf(tag, sizeof(tag), "%s:%s", mean < 0 ? "detractor" : "promoter", aspect);
-    return tagf(db, c->id, tag, "%lld mention%s, mean %.2f; review %lld: \"%.*s\"",
-                (long long)n, n == 1 ? "" : "s", mean, (long long)review,
-                utf8_cut(clause ? clause : "", EVIDENCE_CLAUSE_BYTES), clause ? clause : "");
+    char tag[128];
+    const char *clause;
+    rm_err err;
+    STMT(sel, "SELECT CAST(substr(CAST(COALESCE(title || char(10), '') || COALESCE(body, '') "
+              "AS BLOB), ?2 + 1, ?3 - ?2) AS TEXT) FROM reviews WHERE id = ?1");
+
+    rm_db_bind_int(sel, 1, m->review);
+    rm_db_bind_int(sel, 2, m->start);
+    rm_db_bind_int(sel, 3, m->end);
+    clause = sqlite3_step(sel) == SQLITE_ROW ? (const char *)sqlite3_column_text(sel, 0) : NULL;
+    snprintf(tag, sizeof(tag), "%s:%s", mean < 0 ? "detractor" : "promoter", g->name);
+    err = tagf(db, c->id, tag, "%lld mention%s, mean %.2f; review %lld: \"%.*s\"",
+               (long long)g->n, g->n == 1 ? "" : "s", mean, (long long)m->review,
+               utf8_cut(clause ? clause : "", EVIDENCE_CLAUSE_BYTES), clause ? clause : "");
+    sqlite3_reset(sel);
+    return err;
+}
+
+static rm_err aspect_done(rm_db *db, contents *c, const aspect_group *g)
+{
+    double mean = g->sum / (double)g->n;
+
+    json_object_set_new(c->aspects, g->name,
+                        json_pack("{s:I,s:f}", "n", (json_int_t)g->n, "mean",
+                                  round(mean * 1e4) / 1e4));
+    if (mean <= -ASPECT_TAG_MEAN)
+        return aspect_tag(db, c, g, mean, &g->first);
+    if (mean >= ASPECT_TAG_MEAN)
+        return aspect_tag(db, c, g, mean, &g->last);
+    return RM_OK;
 }
 
 static rm_err aspects(rm_db *db, contents *c)
 {
+    aspect_group g = {.n = 0};
     rm_err err = RM_OK;
-    char prev[96] = "";
-    int64_t k = 0;
     int rc;
     STMT(sel, aspects_sql);
 
     rm_db_bind_int(sel, 1, c->id);
-    /* Rows come by aspect, weakest score first: a negative mean takes the first row's clause,
-     * a positive one the last row's. */
     while (!err && (rc = sqlite3_step(sel)) == SQLITE_ROW) {
         const char *asp = (const char *)sqlite3_column_text(sel, 0);
-        int64_t n = sqlite3_column_int64(sel, 1);
-        double mean = sqlite3_column_double(sel, 2);
-        bool first = strcmp(prev, asp) != 0;
+        mention m = {sqlite3_column_int64(sel, 2), sqlite3_column_int64(sel, 3),
+                     sqlite3_column_int64(sel, 4)};
 
-        k = first ? 1 : k + 1;
-        if (first) {
-            snprintf(prev, sizeof(prev), "%s", asp);
-            json_object_set_new(c->aspects, asp,
-                                json_pack("{s:I,s:f}", "n", (json_int_t)n, "mean",
-                                          round(mean * 1e4) / 1e4));
+        if (g.n && strcmp(g.name, asp ? asp : "") != 0) {
+            err = aspect_done(db, c, &g);
+            g.n = 0;
         }
-        if ((first && mean <= -ASPECT_TAG_MEAN) || (k == n && mean >= ASPECT_TAG_MEAN))
-            err = aspect_tag(db, c, asp, n, mean, (const char *)sqlite3_column_text(sel, 3),
-                             sqlite3_column_int64(sel, 5));
+        if (!g.n) {
+            snprintf(g.name, sizeof(g.name), "%s", asp ? asp : "");
+            g.sum = 0;
+            g.first = m;
+        }
+        g.n++;
+        g.sum += sqlite3_column_double(sel, 1);
+        g.last = m;
     }
+    if (!err && g.n)
+        err = aspect_done(db, c, &g);
     sqlite3_reset(sel);
     return err;
 }
