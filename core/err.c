@@ -16,6 +16,7 @@ const char *rm_err_str(rm_err err)
     case RM_ECONFIG: return "invalid configuration";
     case RM_EDENIED: return "denied by policy";
     case RM_EUNSUPPORTED: return "unsupported";
+    case RM_EBUSY: return "busy";
     }
     return "unknown error";
 }

@@ -30,7 +30,8 @@ typedef enum rm_err {
     RM_ENET,        /* network or HTTP failure */
     RM_ECONFIG,     /* configuration is invalid; details are in the rm_diag */
     RM_EDENIED,     /* refused by policy (robots.txt, address safety, scheme) */
-    RM_EUNSUPPORTED /* valid but not handled (encoding, scheme, format) */
+    RM_EUNSUPPORTED, /* valid but not handled (encoding, scheme, format) */
+    RM_EBUSY        /* held by someone else (a job another process is crawling) */
 } rm_err;
 
 /* Returns a static, lower-case phrase such as "parse error". */

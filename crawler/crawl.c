@@ -17,11 +17,13 @@
 #include "core/clock.h"
 #include "crawler/crawl_int.h"
 #include "crawler/httpdate.h"
+#include "crawler/joblock.h"
 #include "crawler/netsafe.h"
 #include "store/forget.h"
 #include "store/portrait.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <jansson.h>
 #include <libxml/hash.h>
 #include <math.h>
@@ -803,9 +805,19 @@ rm_err rm_crawl_run(const rm_crawl_opts *o, rm_crawl_result *out)
     rm_diag d;
     rm_err err;
     int64_t last = 0;
+    rm_joblock *lock = NULL;
 
     memset(&e, 0, sizeof(e));
     memset(out, 0, sizeof(*out));
+    if ((err = rm_joblock_take(o->db_path, o->job->name, &lock))) {
+        if (err == RM_EBUSY)
+            rm_log_error("%s: already running (another revmine process is crawling this job "
+                         "into %s)", o->job->name, o->db_path);
+        else
+            rm_log_error("%s: cannot open %s-lock: %s", o->job->name, o->db_path,
+                         strerror(errno));
+        return err;
+    }
     rm_diag_init(&d);
     e.o = o;
     e.job = o->job;
@@ -845,5 +857,6 @@ cleanup:
     /* Portraits follow every run, after the writer has stopped (one writer at a time). */
     if (!err && (err = rm_portrait_update_path(o->db_path, false, NULL)))
         rm_log_error("%s: portraits not updated: %s", o->job->name, rm_err_str(err));
+    rm_joblock_release(lock);
     return err;
 }

@@ -85,6 +85,13 @@ static void interrupt_and_resume(fx *f, int sig)
     rm_crawl_demo_spawn(f->db, &c);
     done = wait_done(f->db, total_pages / 3, 120000);
     assert_true(done >= total_pages / 3);
+    /* a second crawl of the same job meanwhile is refused: it would fetch everything twice */
+    {
+        char *err = NULL;
+        assert_int_not_equal(rm_crawl_demo_status(f->db, &err), 0);
+        assert_non_null(strstr(err, "already running"));
+        free(err);
+    }
     status = rm_test_stop(&c, sig, 30000);
     if (sig == SIGTERM) {
         /* graceful: exit 0 and the run is recorded as stopped, to be resumed */

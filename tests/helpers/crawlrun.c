@@ -42,6 +42,18 @@ json_t *rm_crawl_demo(const char *db, const char *const *extra)
     return res;
 }
 
+int rm_crawl_demo_status(const char *db, char **err)
+{
+    char bin[FIXTURE_PATH_MAX], config[FIXTURE_PATH_MAX], *argv[32];
+    char *out = NULL;
+    int rc;
+
+    build_argv(argv, RM_ARRAY_LEN(argv), bin, config, db, NULL);
+    rc = rm_test_run(argv, NULL, &out, err, 400000);
+    free(out);
+    return rc;
+}
+
 void rm_crawl_demo_spawn(const char *db, rm_child *child)
 {
     char bin[FIXTURE_PATH_MAX], config[FIXTURE_PATH_MAX], *argv[32];

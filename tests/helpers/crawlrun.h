@@ -15,6 +15,8 @@
 json_t *rm_crawl_demo(const char *db, const char *const *extra);
 /* Starts the same crawl in the background (for kill tests). */
 void rm_crawl_demo_spawn(const char *db, rm_child *child);
+/* Runs the demo crawl and returns its exit status; *err gets its stderr (free()). */
+int rm_crawl_demo_status(const char *db, char **err);
 /* First column of the first row of sql on the database at db, or -1. */
 int64_t rm_db_int(const char *db, const char *sql);
 /* Asserts that the database equals the market's ground truth, printing mismatches. */
