@@ -4,6 +4,7 @@
 #include "store/writer.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 typedef struct op {
     rm_write_fn fn;       /* NULL for a flush barrier */
@@ -28,6 +29,7 @@ struct rm_writer {
     op **batch;          /* operations in the open transaction; writer thread only */
     size_t n_batch;
     int64_t batch_started;
+    atomic_int hurried;  /* a commit marker is queued (rm_writer_hurry) */
     pthread_mutex_t mu;  /* guards err and totals */
     rm_err err;          /* first failure (sticky) */
     rm_apply_stats totals;
@@ -163,7 +165,7 @@ static void *writer_main(void *arg)
         rm_err qerr;
 
         if (w->n_batch) {
-            int64_t left = w->batch_started + w->opts.batch_ms - rm_mono_ms();
+            int64_t left = w->batch_started + w->opts.linger_ms - rm_mono_ms();
             wait = left > 0 ? (long)left : 0;
         }
         qerr = rm_queue_pop_timed(w->q, &item, wait);
@@ -175,9 +177,17 @@ static void *writer_main(void *arg)
             break;
         op *o = item;
         bool barrier_op = o->fn == NULL;
+        int64_t age;
+        if (barrier_op)
+            atomic_store(&w->hurried, 0);
+        if (barrier_op && !o->done && w->n_batch == 0) {
+            free(o); /* a hurry with nothing open: no empty transaction */
+            continue;
+        }
         run_op(w, o);
-        if (barrier_op || w->n_batch >= w->opts.batch_max ||
-            rm_mono_ms() - w->batch_started >= w->opts.batch_ms || rm_queue_len(w->q) == 0)
+        age = rm_mono_ms() - w->batch_started;
+        if (barrier_op || w->n_batch >= w->opts.batch_max || age >= w->opts.batch_ms ||
+            (age >= w->opts.linger_ms && rm_queue_len(w->q) == 0))
             commit_batch(w);
     }
     commit_batch(w);
@@ -196,6 +206,8 @@ rm_err rm_writer_start(rm_store *store, const rm_writer_opts *opts, rm_writer **
         w->opts.batch_max = 256;
     if (w->opts.batch_ms <= 0)
         w->opts.batch_ms = 200;
+    if (w->opts.linger_ms > w->opts.batch_ms)
+        w->opts.linger_ms = w->opts.batch_ms;
     w->q = rm_queue_new(w->opts.queue_cap);
     w->batch = rm_xcalloc(w->opts.batch_max, sizeof(op *));
     pthread_mutex_init(&w->mu, NULL);
@@ -226,6 +238,18 @@ rm_err rm_writer_submit(rm_writer *w, rm_write_fn fn, rm_write_done_fn done, voi
         return err;
     }
     return RM_OK;
+}
+
+void rm_writer_hurry(rm_writer *w)
+{
+    op *o;
+    if (atomic_exchange(&w->hurried, 1))
+        return;
+    o = rm_xcalloc(1, sizeof(*o)); /* fn NULL: a barrier, which commits */
+    if (rm_queue_trypush(w->q, o) != RM_OK) {
+        free(o); /* a full queue keeps the writer busy: it commits without being asked */
+        atomic_store(&w->hurried, 0);
+    }
 }
 
 static void barrier_done(void *ctx, rm_err err)

@@ -8,8 +8,9 @@
  * again with a savepoint per operation, so the failing one is undone alone: an operation may
  * therefore run twice and must not change its ctx in a way that changes what it writes.
  * (Savepoints are not used on the fast path: FTS5 flushes its index at each one.) A batch
- * commits when it holds batch_max operations, when it is older than batch_ms, or when the
- * queue runs dry. Done-callbacks run only after the commit that holds the operation: a
+ * commits when it holds batch_max operations, when it is older than batch_ms, when the queue
+ * runs dry and the batch is at least linger_ms old, or at once after rm_writer_hurry().
+ * Done-callbacks run only after the commit that holds the operation: a
  * crawler releases a frontier lease there, so a crash in between can repeat a page but never
  * lose one. */
 #ifndef RM_WRITER_H
@@ -30,6 +31,7 @@ typedef struct rm_writer_opts {
     size_t queue_cap;  /* operations waiting at most; submitters block beyond (back-pressure) */
     size_t batch_max;  /* operations per transaction at most */
     int64_t batch_ms;  /* a transaction stays open at most this long */
+    int64_t linger_ms; /* a drained queue commits once the batch is this old (0: at once) */
 } rm_writer_opts;
 
 typedef struct rm_writer rm_writer;
@@ -41,6 +43,10 @@ RM_MUST_CHECK rm_err rm_writer_start(rm_store *store, const rm_writer_opts *opts
  * when the writer has failed or stopped (with that error). */
 RM_MUST_CHECK rm_err rm_writer_submit(rm_writer *w, rm_write_fn fn, rm_write_done_fn done,
                                       void *ctx);
+/* Asks for the open batch to be committed without lingering, because someone is waiting for
+ * its effects (a crawl starved of URLs that uncommitted pages discovered). Never blocks; many
+ * calls before the commit cost one. */
+void rm_writer_hurry(rm_writer *w);
 /* Waits until everything submitted before the call is committed; returns the first error. */
 RM_MUST_CHECK rm_err rm_writer_flush(rm_writer *w);
 /* Totals over all committed operations. */

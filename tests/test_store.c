@@ -5,6 +5,7 @@
 #include "tests/helpers/testutil.h"
 
 #include <pthread.h>
+#include <unistd.h>
 
 typedef struct fx {
     char *dir;
@@ -467,6 +468,54 @@ static void writer_replays_a_failed_batch(void **state)
     pthread_mutex_destroy(&c.mu);
 }
 
+static void op_count(void *ctx, rm_err err)
+{
+    counter *c = ctx;
+    pthread_mutex_lock(&c->mu);
+    c->done++;
+    c->failed += err != RM_OK;
+    pthread_mutex_unlock(&c->mu);
+}
+
+static int done_count(counter *c)
+{
+    int n;
+    pthread_mutex_lock(&c->mu);
+    n = c->done;
+    pthread_mutex_unlock(&c->mu);
+    return n;
+}
+
+/* A drained queue lingers before committing (larger batches), but a hurry commits at once:
+ * with a 20 s linger, the done-callback comes within 5 s only if the hurry worked. */
+static void writer_lingers_unless_hurried(void **state)
+{
+    fx *f = *state;
+    rm_writer *w;
+    rm_writer_opts o = {.queue_cap = 8, .batch_max = 64, .batch_ms = 20000,
+                        .linger_ms = 20000};
+    counter c = {.done = 0, .failed = 0, .committed_seen = 0, .path = f->path};
+    int waited = 0;
+
+    pthread_mutex_init(&c.mu, NULL);
+    assert_int_equal(rm_writer_start(f->s, &o, &w), RM_OK);
+    rm_writer_hurry(w); /* nothing open: no effect, no empty transaction */
+    assert_int_equal(rm_writer_submit(w, op_insert, op_count, &c), RM_OK);
+    usleep(100 * 1000);
+    assert_int_equal(done_count(&c), 0); /* lingering: not committed yet */
+    rm_writer_hurry(w);
+    rm_writer_hurry(w); /* many calls, one commit */
+    while (done_count(&c) == 0 && waited < 5000) {
+        usleep(10 * 1000);
+        waited += 10;
+    }
+    assert_int_equal(done_count(&c), 1);
+    assert_int_equal(c.failed, 0);
+    assert_int_equal(rm_writer_stop(w), RM_OK);
+    assert_int_equal(q_int(f->db, "SELECT count(*) FROM meta WHERE key <> 'pseudonym_key'"), 1);
+    pthread_mutex_destroy(&c.mu);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -482,6 +531,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_fts_follows_reviews, setup, teardown),
         cmocka_unit_test_setup_teardown(store_bulk_search_index_in_a_batch, setup, teardown),
         cmocka_unit_test_setup_teardown(writer_replays_a_failed_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(writer_lingers_unless_hurried, setup, teardown),
         cmocka_unit_test_setup_teardown(writer_commits_before_done_and_isolates_failures, setup,
                                         teardown),
     };
