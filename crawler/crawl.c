@@ -62,7 +62,7 @@ static void snapshot(engine *e, rm_crawl_stats *st)
     st->addr_refused = atomic_load(&c->addr_refused);
     st->records = w.records;
     st->new_reviews = w.new_reviews;
-    st->reviews_scored = atomic_load(&c->scored);
+    st->reviews_scored = w.scored;
     st->price_changes = w.price_changes;
     st->duration_ms = rm_mono_ms() - e->started_ms;
     /* A resumed run adds to what its interrupted part counted. */

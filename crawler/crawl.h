@@ -32,7 +32,7 @@ typedef struct rm_crawl_stats {
     int64_t addr_refused;
     int64_t records;
     int64_t new_reviews;
-    int64_t reviews_scored;  /* sentiment computed: new reviews and changed texts only */
+    int64_t reviews_scored;  /* sentiment stored: new reviews and changed texts */
     int64_t price_changes;
     int64_t gone_products;   /* marked gone at the end of a complete run (store.h) */
     int64_t gone_reviews;

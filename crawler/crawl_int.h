@@ -63,7 +63,6 @@ typedef struct counters {
     atomic_llong err_timeout, err_reset, err_truncated, err_too_big, err_redirect_loop;
     atomic_llong err_connect, err_http, err_bad_page, err_other;
     atomic_llong robots_denied, addr_refused;
-    atomic_llong scored;
 } counters;
 
 typedef struct engine {

@@ -304,7 +304,6 @@ static void score_reviews(worker *w, rm_page_result *pr, rm_buf *tmp)
         scored[i] = true; /* a review without text is stored with the zero score */
         if (!r->title && !r->body)
             continue;
-        atomic_fetch_add(&e->c.scored, 1);
         /* Titles carry sentiment too ("Брак!"); spans then count from the title's start. */
         rm_buf_reset(tmp);
         if (r->title)

@@ -772,8 +772,10 @@ static rm_err put_review(rm_store *s, const rm_review *r, const rm_sentiment *se
         if (!err)
             err = update_review(s, r, id, text_hash, product_id, profile_id, now);
     }
-    if (!err && rescore && sent)
+    if (!err && rescore && sent) {
         err = put_sentiment(s, id, sent, now, !found);
+        st->scored += !err && (r->title || r->body);
+    }
     if (!err)
         st->records++;
     return err;

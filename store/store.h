@@ -71,6 +71,7 @@ typedef struct rm_apply_stats {
     int64_t records;
     int64_t new_reviews;
     int64_t price_changes;
+    int64_t scored; /* reviews whose sentiment was stored: new or edited texts */
 } rm_apply_stats;
 
 typedef struct rm_store rm_store;

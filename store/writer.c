@@ -113,6 +113,7 @@ static rm_err commit_batch(rm_writer *w)
         w->totals.records += o->st.records;
         w->totals.new_reviews += o->st.new_reviews;
         w->totals.price_changes += o->st.price_changes;
+        w->totals.scored += o->st.scored;
     }
     pthread_mutex_unlock(&w->mu);
     for (size_t i = 0; i < w->n_batch; i++)

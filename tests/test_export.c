@@ -21,7 +21,7 @@ static int setup(void **state)
     rm_store *s;
     rm_arena *a = rm_arena_new(8192);
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
     rm_sentiment *sent;
     rm_buf p;
 

@@ -29,7 +29,7 @@ static void apply(fx *f, const char *product, const review_in *rv, size_t n)
 {
     rm_arena *a = rm_arena_new(8192);
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
     rm_rec *prod;
 
     memset(&pr, 0, sizeof(pr));

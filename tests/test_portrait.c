@@ -51,7 +51,7 @@ static const char *const alice_texts[] = {
 static void put_profiles(fx *f, size_t from, size_t to)
 {
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
 
     memset(&pr, 0, sizeof(pr));
     pr.url = M "/people";
@@ -97,7 +97,7 @@ static void put_reviews_priced(fx *f, double price)
     static rm_aspect_hit hit = {"delivery", -0.8, RM_LABEL_NEG, 0, 55, "delivery"};
     static const char page[] = "<html><a href=\"/u/alice\">Alice Zephyrine</a></html>";
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
     rm_sentiment *sent = rm_arena_calloc(f->a, 8, sizeof(*sent));
     rm_product *prod;
 
@@ -255,7 +255,7 @@ static void portrait_incremental_matches_full(void **state)
     /* Carol's social profile now links back: mutual evidence. */
     {
         rm_page_result pr;
-        rm_apply_stats as = {0, 0, 0};
+        rm_apply_stats as = {0, 0, 0, 0};
         rm_profile *p;
         memset(&pr, 0, sizeof(pr));
         pr.url = back.url;

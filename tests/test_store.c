@@ -159,7 +159,7 @@ static void store_dedupes_reviews_by_id_and_by_content(void **state)
 {
     fx *f = *state;
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
     const char *prod = "http://shop.test/p/1";
 
     for (int pass = 0; pass < 2; pass++) {
@@ -183,7 +183,7 @@ static void store_price_history_only_on_change(void **state)
 {
     fx *f = *state;
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
     const double prices[] = {1299, 1299, 999, 999, NAN, 999};
 
     for (size_t i = 0; i < RM_ARRAY_LEN(prices); i++) {
@@ -203,7 +203,7 @@ static void store_links_reviews_to_products_and_profiles_stored_later(void **sta
 {
     fx *f = *state;
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
     rm_rec *p;
 
     page_init(f, &pr, 0, 3000);
@@ -238,7 +238,7 @@ static void store_frontier_and_runs(void **state)
                          {"http://shop.test/p/1", "shop.test:80", 1, 20, RM_KIND_PAGE}};
     int64_t job, run, run2, open;
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
 
     assert_int_equal(rm_db_begin(f->db), RM_OK);
     assert_int_equal(rm_store_job(f->s, "shop", &job), RM_OK);
@@ -284,7 +284,7 @@ static void store_fts_follows_reviews(void **state)
 {
     fx *f = *state;
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
 
     page_init(f, &pr, 0, 4000);
     add_review(&pr.recs, "http://shop.test/p/1", "r-1", "Доставка быстрая, упаковка целая");
@@ -315,7 +315,7 @@ static void store_bulk_search_index_in_a_batch(void **state)
 {
     fx *f = *state;
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
 
     assert_int_equal(rm_db_begin(f->db), RM_OK);
     assert_int_equal(rm_store_begin_batch(f->s), RM_OK);

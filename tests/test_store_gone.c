@@ -103,7 +103,7 @@ static void fetched(fx *f, int64_t run, size_t i, int status, const char *produc
                     const char *const *reviews, int64_t now)
 {
     rm_page_result pr;
-    rm_apply_stats st = {0, 0, 0};
+    rm_apply_stats st = {0, 0, 0, 0};
 
     memset(&pr, 0, sizeof(pr));
     pr.frontier_id = q_int(f, "SELECT id FROM frontier WHERE url = ?1", pages[i]);
