@@ -89,18 +89,16 @@ static rm_err replay(rm_writer *w)
     return RM_OK;
 }
 
-static rm_err commit_batch(rm_writer *w)
+/* Ends the batch: commits what run, then tells every operation how it went. */
+static rm_err commit_batch(rm_writer *w, rm_err err)
 {
     rm_db *db = rm_store_db(w->store);
-    rm_err err = RM_OK;
 
-    if (w->n_batch == 0)
-        return RM_OK;
-    err = rm_store_end_batch(w->store);
     if (!err)
-        err = rm_db_commit(db);
-    if (err) {
+        err = rm_store_end_batch(w->store);
+    if (!err && (err = rm_db_commit(db)))
         rm_log_error("writer: commit failed: %s", rm_db_errmsg(db));
+    if (err) {
         rm_db_rollback(db);
         rm_store_rolled_back(w->store);
         record_err(w, err);
@@ -122,38 +120,33 @@ static rm_err commit_batch(rm_writer *w)
     return err;
 }
 
-/* Fast path: operations share the batch's transaction with no savepoint of their own. (A
- * savepoint per page cost more than the page's own rows: FTS5 flushes its pending index at
- * every savepoint, writing and merging a tiny segment per page.) */
-static void run_op(rm_writer *w, op *o)
+/* Runs the gathered operations in one transaction and commits. Fast path: no savepoint per
+ * operation (a savepoint per page cost more than the page's own rows: FTS5 flushes its
+ * pending index at every savepoint, writing and merging a tiny segment per page). When one
+ * fails, the transaction is rolled back and replayed with a savepoint per operation. The
+ * write lock is held only while this runs, not while operations are being gathered: other
+ * writers of the same database (the daemon's parallel jobs) never wait on an idle batch. */
+static void apply_batch(rm_writer *w)
 {
     rm_db *db = rm_store_db(w->store);
+    rm_err err = RM_OK;
+    bool failed = false;
 
-    if (w->n_batch == 0) {
-        if (rm_db_begin(db) || rm_store_begin_batch(w->store)) {
-            rm_db_rollback(db);
-            o->err = RM_EDB;
-            record_err(w, RM_EDB);
-            finish_op(o, RM_EDB);
-            return;
-        }
-        w->batch_started = rm_mono_ms();
-    }
-    w->batch[w->n_batch++] = o;
-    run_fn(w, o);
-    if (!o->err)
+    if (w->n_batch == 0)
         return;
-    rm_db_rollback(db);
-    rm_store_rolled_back(w->store);
-    if (replay(w)) {
-        rm_log_error("writer: batch replay failed: %s", rm_db_errmsg(db));
+    if (rm_db_begin(db) || rm_store_begin_batch(w->store))
+        err = RM_EDB;
+    for (size_t i = 0; !err && !failed && i < w->n_batch; i++) {
+        run_fn(w, w->batch[i]);
+        failed = w->batch[i]->err != RM_OK;
+    }
+    if (!err && failed) {
         rm_db_rollback(db);
         rm_store_rolled_back(w->store);
-        record_err(w, RM_EDB);
-        for (size_t i = 0; i < w->n_batch; i++)
-            finish_op(w->batch[i], RM_EDB);
-        w->n_batch = 0;
+        if ((err = replay(w)))
+            rm_log_error("writer: batch replay failed: %s", rm_db_errmsg(db));
     }
+    commit_batch(w, err);
 }
 
 static void *writer_main(void *arg)
@@ -171,7 +164,7 @@ static void *writer_main(void *arg)
         }
         qerr = rm_queue_pop_timed(w->q, &item, wait);
         if (qerr == RM_EEMPTY) {
-            commit_batch(w);
+            apply_batch(w);
             continue;
         }
         if (qerr == RM_ECLOSED)
@@ -182,16 +175,18 @@ static void *writer_main(void *arg)
         if (barrier_op)
             atomic_store(&w->hurried, 0);
         if (barrier_op && !o->done && w->n_batch == 0) {
-            free(o); /* a hurry with nothing open: no empty transaction */
+            free(o); /* a hurry with nothing gathered: no empty transaction */
             continue;
         }
-        run_op(w, o);
+        if (w->n_batch == 0)
+            w->batch_started = rm_mono_ms();
+        w->batch[w->n_batch++] = o;
         age = rm_mono_ms() - w->batch_started;
         if (barrier_op || w->n_batch >= w->opts.batch_max || age >= w->opts.batch_ms ||
             (age >= w->opts.linger_ms && rm_queue_len(w->q) == 0))
-            commit_batch(w);
+            apply_batch(w);
     }
-    commit_batch(w);
+    apply_batch(w);
     return NULL;
 }
 

@@ -4,13 +4,14 @@
  * start and stop from one controlling thread. The rm_store (and its connection) belongs to
  * the writer thread from start to stop.
  *
- * Operations share a batch's transaction. When one fails, the batch is rolled back and run
- * again with a savepoint per operation, so the failing one is undone alone: an operation may
- * therefore run twice and must not change its ctx in a way that changes what it writes.
- * (Savepoints are not used on the fast path: FTS5 flushes its index at each one.) A batch
- * commits when it holds batch_max operations, when it is older than batch_ms, when the queue
- * runs dry and the batch is at least linger_ms old, or at once after rm_writer_hurry().
- * Done-callbacks run only after the commit that holds the operation: a
+ * Operations are gathered into a batch, then run in one transaction: the write lock is held
+ * only while they run, never while the writer waits for more. When one fails, the batch is
+ * rolled back and run again with a savepoint per operation, so the failing one is undone
+ * alone: an operation may therefore run twice and must not change its ctx in a way that
+ * changes what it writes. (Savepoints are not used on the fast path: FTS5 flushes its index
+ * at each one.) A batch runs when it holds batch_max operations, when it is older than
+ * batch_ms, when the queue runs dry and the batch is at least linger_ms old, or at once after
+ * rm_writer_hurry(). Done-callbacks run only after the commit that holds the operation: a
  * crawler releases a frontier lease there, so a crash in between can repeat a page but never
  * lose one. */
 #ifndef RM_WRITER_H

@@ -486,8 +486,9 @@ static int done_count(counter *c)
     return n;
 }
 
-/* A drained queue lingers before committing (larger batches), but a hurry commits at once:
- * with a 20 s linger, the done-callback comes within 5 s only if the hurry worked. */
+/* A drained queue lingers before committing (larger batches) without holding the write lock,
+ * but a hurry commits at once: with a 20 s linger, the done-callback comes within 5 s only if
+ * the hurry worked. */
 static void writer_lingers_unless_hurried(void **state)
 {
     fx *f = *state;
@@ -503,6 +504,15 @@ static void writer_lingers_unless_hurried(void **state)
     assert_int_equal(rm_writer_submit(w, op_insert, op_count, &c), RM_OK);
     usleep(100 * 1000);
     assert_int_equal(done_count(&c), 0); /* lingering: not committed yet */
+    /* ... and not holding the write lock meanwhile: another writer gets it at once */
+    {
+        sqlite3 *h;
+        assert_int_equal(sqlite3_open_v2(f->path, &h, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+        sqlite3_busy_timeout(h, 0);
+        assert_int_equal(sqlite3_exec(h, "BEGIN IMMEDIATE; COMMIT;", NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(h);
+    }
     rm_writer_hurry(w);
     rm_writer_hurry(w); /* many calls, one commit */
     while (done_count(&c) == 0 && waited < 5000) {
