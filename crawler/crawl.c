@@ -498,7 +498,7 @@ static void fetch_loop(engine *e)
             if (next_host >= 0)
                 wait = RM_MAX(0, RM_MIN(wait, next_host - now));
             /* Nothing left to start: the URLs the next requests need may sit in the writer's
-             * open batch, found by pages fetched a moment ago. */
+             * gathered batch, found by pages fetched a moment ago. */
             if (e->buffered == 0 && atomic_load(&e->outstanding) > 0)
                 rm_writer_hurry(e->writer);
         }
@@ -821,8 +821,8 @@ rm_err rm_crawl_run(const rm_crawl_opts *o, rm_crawl_result *out)
             rm_log_error("%s: already running (another revmine process is crawling this job "
                          "into %s)", o->job->name, o->db_path);
         else
-            rm_log_error("%s: cannot open %s-lock: %s", o->job->name, o->db_path,
-                         strerror(errno));
+            rm_log_error("%s: cannot lock %s-lock: %s", o->job->name, o->db_path,
+                         err == RM_EIO ? strerror(errno) : rm_err_str(err));
         return err;
     }
     rm_diag_init(&d);

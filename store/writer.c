@@ -26,7 +26,7 @@ struct rm_writer {
     rm_writer_opts opts;
     rm_queue *q;
     pthread_t thread;
-    op **batch;          /* operations in the open transaction; writer thread only */
+    op **batch;          /* operations gathered for the next transaction; writer thread only */
     size_t n_batch;
     int64_t batch_started;
     atomic_int hurried;  /* a commit marker is queued (rm_writer_hurry) */
@@ -89,8 +89,8 @@ static rm_err replay(rm_writer *w)
     return RM_OK;
 }
 
-/* Ends the batch: commits what run, then tells every operation how it went. */
-static rm_err commit_batch(rm_writer *w, rm_err err)
+/* Ends the batch: commits what ran (unless err), then tells every operation how it went. */
+static void commit_batch(rm_writer *w, rm_err err)
 {
     rm_db *db = rm_store_db(w->store);
 
@@ -117,7 +117,6 @@ static rm_err commit_batch(rm_writer *w, rm_err err)
     for (size_t i = 0; i < w->n_batch; i++)
         finish_op(w->batch[i], err);
     w->n_batch = 0;
-    return err;
 }
 
 /* Runs the gathered operations in one transaction and commits. Fast path: no savepoint per

@@ -31,8 +31,8 @@ typedef void (*rm_write_done_fn)(void *ctx, rm_err err);
 typedef struct rm_writer_opts {
     size_t queue_cap;  /* operations waiting at most; submitters block beyond (back-pressure) */
     size_t batch_max;  /* operations per transaction at most */
-    int64_t batch_ms;  /* a transaction stays open at most this long */
-    int64_t linger_ms; /* a drained queue commits once the batch is this old (0: at once) */
+    int64_t batch_ms;  /* a batch gathers at most this long before it runs */
+    int64_t linger_ms; /* a drained queue runs the batch once it is this old (0: at once) */
 } rm_writer_opts;
 
 typedef struct rm_writer rm_writer;
