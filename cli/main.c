@@ -102,8 +102,8 @@ int main(int argc, char **argv)
 
     /* The heap grows and shrinks in 4 MB steps instead of 128 KB: a crawl allocates and frees
      * page-sized buffers across threads at a high rate, and each grow or trim at a heap's top
-     * is a system call (brk, mprotect). Measured on the bench site: 8% less CPU per page, 4 MB
-     * more peak RSS. */
+     * is a system call (brk, mprotect). bench/ab.sh on the bench site: 4-8% less CPU per page,
+     * 4-8 MB more peak RSS. */
     mallopt(M_TOP_PAD, 4 * 1024 * 1024);
     if (argc < 2) {
         print_main_help(stderr);

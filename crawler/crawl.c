@@ -661,7 +661,7 @@ static rm_err start(engine *e)
     };
     /* Batches of at most 100 ms: a kill loses at most that much work. A drained queue waits
      * up to 30 ms for more pages before committing: fewer, larger commits write fewer WAL
-     * frames and search-index segments (bench site: 5% less CPU per page, same pages/s), and
+     * frames and search-index segments (bench/ab.sh: 5% less CPU per page, same pages/s), and
      * a fetcher starved of URLs cuts the wait short (rm_writer_hurry in fetch_loop). */
     rm_writer_opts wo = {.queue_cap = 128, .batch_max = 512, .batch_ms = 100, .linger_ms = 30};
     rm_err err;
