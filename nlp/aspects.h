@@ -11,7 +11,7 @@
  *     ru: [доставка, курьер, "пришёл быстро"]
  *
  * Terms fold like text and match by Snowball stem; "=word" matches the written form only.
- * A term may have several words. Each mention takes the polarity of its clause; a clause that
+ * A term may have several words (the format and its rules: nlp/termdict.h). Each mention takes the polarity of its clause; a clause that
  * is only the aspect word or two ("Delivery, packaging - all perfect") takes its sentence's. */
 #ifndef RM_ASPECTS_H
 #define RM_ASPECTS_H

@@ -5,7 +5,8 @@
  *
  * Free text ("Зимняя рыбалка", "#fishing", "Fishing tackle") maps to taxonomy ids ("fishing")
  * by Snowball stems of the terms, so inflected forms match ("рыбалкой"). A text may name
- * several interests; each one is reported once. */
+ * several interests; each one is reported once. The file has the format of aspects.yaml
+ * (nlp/termdict.h). */
 #ifndef RM_INTERESTS_H
 #define RM_INTERESTS_H
 

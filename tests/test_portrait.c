@@ -567,6 +567,7 @@ static void interests_bad_yaml_names_line_and_field(void **state)
     assert_int_equal(d.items[0].line, 3);
     assert_int_equal(d.items[1].line, 6);
     assert_string_equal(d.items[1].field, "running.en");
+    assert_non_null(strstr(d.items[1].msg, "is already in interest fishing"));
     assert_string_equal(d.items[2].field, "running.fr");
     rm_diag_release(&d);
 }
