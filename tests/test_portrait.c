@@ -329,6 +329,56 @@ static void portrait_dirty_survives_repeated_upserts(void **state)
     assert_int_equal(st.portraits, 2);
 }
 
+/* Counts the statement's OpenEphemeral opcodes (EXPLAIN lists its triggers' programs too). */
+static int temp_tables(fx *f, const char *sql)
+{
+    char explain[512];
+    sqlite3_stmt *st;
+    int n = 0;
+    snprintf(explain, sizeof(explain), "EXPLAIN %s", sql);
+    assert_int_equal(sqlite3_prepare_v2(rm_db_handle(f->h), explain, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        n += !strcmp((const char *)sqlite3_column_text(st, 1), "OpenEphemeral");
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* The triggers that mark profiles dirty hold under whatever conflict policy the statement that
+ * fires them has, and build no temporary table per firing (on a first crawl they fire for every
+ * review and every sentiment row). */
+static void portrait_dirty_triggers_hold_under_any_conflict_policy(void **state)
+{
+    fx *f = *state;
+    static const char *const firing[] = {
+        "INSERT OR ABORT INTO sentiment(review_id, score, label, lang, scored_at) "
+        "SELECT id, 0.5, 'pos', 'en', 1 FROM reviews",
+        "UPDATE OR ROLLBACK reviews SET rating = 1",
+        "UPDATE OR FAIL sentiment SET score = 0.1",
+        "INSERT OR REPLACE INTO sentiment(review_id, score, label, lang, scored_at) "
+        "SELECT id, 0.2, 'pos', 'en', 2 FROM reviews",
+        "UPDATE OR ABORT profiles SET city = 'Elsewhere'",
+        "UPDATE products SET price = 1",
+    };
+
+    put_profiles(f, 0, RM_ARRAY_LEN(people));
+    put_reviews(f);
+    assert_int_equal(rm_db_exec(f->h, "DELETE FROM sentiment"), RM_OK);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_dirty"), RM_ARRAY_LEN(people));
+    for (size_t i = 0; i < RM_ARRAY_LEN(firing); i++)
+        assert_int_equal(rm_db_exec(f->h, firing[i]), RM_OK);
+    assert_int_equal(q_int(f, "SELECT count(*) FROM portrait_dirty"), RM_ARRAY_LEN(people));
+    assert_int_equal(temp_tables(f, "INSERT INTO sentiment(review_id, score, label, lang, "
+                                    "scored_at) VALUES (1, 0, 'neu', 'en', 0)"),
+                     0);
+    assert_int_equal(temp_tables(f, "INSERT INTO reviews(site_id, review_key, profile_id, "
+                                    "first_seen, last_seen) VALUES (1, 'k', 1, 0, 0)"),
+                     0);
+    assert_int_equal(temp_tables(f, "UPDATE reviews SET rating = 2 WHERE id = 1"), 0);
+    assert_int_equal(temp_tables(f, "INSERT INTO profiles(url, first_seen, last_seen) "
+                                    "VALUES ('x', 0, 0)"),
+                     0);
+}
+
 static int64_t tag_has(fx *f, const char *tag, const char *needle)
 {
     sqlite3_stmt *st;
@@ -578,6 +628,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(portrait_links_only_on_evidence, setup, teardown),
         cmocka_unit_test_setup_teardown(portrait_incremental_matches_full, setup, teardown),
         cmocka_unit_test_setup_teardown(portrait_rebuild_undoes_a_merge, setup, teardown),
+        cmocka_unit_test_setup_teardown(portrait_dirty_triggers_hold_under_any_conflict_policy,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(portrait_dirty_survives_repeated_upserts, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(portrait_contents_and_tags_with_evidence, setup,

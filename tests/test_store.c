@@ -1,5 +1,6 @@
 #include "core/rm.h"
 #include "store/db.h"
+#include "store/schema.h"
 #include "store/store.h"
 #include "store/writer.h"
 #include "tests/helpers/testutil.h"
@@ -135,6 +136,49 @@ static void store_creates_schema_in_wal_mode(void **state)
     rm_db_close(ro);
     assert_int_equal(d.n, 0);
     rm_diag_release(&d);
+}
+
+/* A database the previous release wrote (schema v4) opens at the current version with its rows
+ * and its work list intact, and the portrait triggers are the v5 ones. */
+static void store_migrates_a_v4_database(void **state)
+{
+    fx *f = *state;
+    sqlite3 *old;
+    rm_db *db;
+    rm_diag d;
+    rm_buf p;
+
+    rm_buf_init(&p, 4096);
+    rm_buf_addf(&p, "%s/v4.db", f->dir);
+    assert_int_equal(sqlite3_open(p.ptr, &old), SQLITE_OK);
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(sqlite3_exec(old, rm_schema_migrations[i], NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(old,
+                                  "PRAGMA user_version=4;"
+                                  "INSERT INTO profiles(url, first_seen, last_seen) "
+                                  "VALUES ('http://a.test/u/1', 1, 1);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(old);
+
+    rm_diag_init(&d);
+    assert_int_equal(rm_db_open(p.ptr, 0, &d, &db), RM_OK);
+    assert_int_equal(rm_db_user_version(db), RM_DB_SCHEMA_VERSION);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM profiles"), 1);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM portrait_dirty"), 1);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                               "name LIKE 'portrait_%' AND sql LIKE '%ON CONFLICT DO NOTHING%'"),
+                     9);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                               "sql LIKE '%NOT IN (SELECT profile_id FROM portrait_dirty)%'"),
+                     0);
+    /* an already dirty profile marked again: no constraint error */
+    assert_int_equal(rm_db_exec(db, "UPDATE profiles SET city = 'Tver'"), RM_OK);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM portrait_dirty"), 1);
+    rm_db_close(db);
+    assert_int_equal(d.n, 0);
+    rm_diag_release(&d);
+    rm_buf_release(&p);
 }
 
 static void store_refuses_newer_schema_and_missing_file(void **state)
@@ -530,6 +574,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(store_creates_schema_in_wal_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(store_migrates_a_v4_database, setup, teardown),
         cmocka_unit_test_setup_teardown(store_refuses_newer_schema_and_missing_file, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(store_dedupes_reviews_by_id_and_by_content, setup,
