@@ -765,17 +765,22 @@ static void teardown(engine *e)
     free(e->threads);
     free(e->ready);
     rm_store_free(e->store);
-    /* Fold the WAL into the database file, so the .db alone holds the run (a copied or
-     * mailed database is complete) and the next open does not replay tens of MB. The read
-     * connection goes first: a read-only connection cannot checkpoint when it closes last. */
+    /* The read connection goes first: a read-only connection cannot checkpoint when it
+     * closes last. The writer's connection stays open for the portraits (close_db). */
     rm_db_close(e->rdb);
-    if (e->wdb && rm_db_exec(e->wdb, "PRAGMA wal_checkpoint(TRUNCATE)") != RM_OK)
-        rm_log_warn("crawl: WAL checkpoint failed; the data is safe in the -wal file");
-    rm_db_close(e->wdb);
     free(e->strip);
     for (char **s = e->scope; s && *s; s++)
         free(*s);
     free(e->scope);
+}
+
+/* Folds the WAL into the database file, so the .db alone holds the run (a copied or mailed
+ * database is complete) and the next open does not replay tens of MB. */
+static void close_db(engine *e)
+{
+    if (e->wdb && rm_db_exec(e->wdb, "PRAGMA wal_checkpoint(TRUNCATE)") != RM_OK)
+        rm_log_warn("crawl: WAL checkpoint failed; the data is safe in the -wal file");
+    rm_db_close(e->wdb);
 }
 
 /* Whole days, rounded up; -1 (keep) for 0. */
@@ -861,9 +866,11 @@ cleanup:
         err = RM_EDB;
     if (!err)
         err = retention(o->job, o->db_path);
-    /* Portraits follow every run, after the writer has stopped (one writer at a time). */
-    if (!err && (err = rm_portrait_update_path(o->db_path, false, NULL)))
+    /* Portraits follow every run, after the writer thread has stopped (one writer at a time),
+     * on its connection: its page cache holds what the run wrote. */
+    if (!err && (err = rm_portrait_update_db(e.wdb, false, NULL)))
         rm_log_error("%s: portraits not updated: %s", o->job->name, rm_err_str(err));
+    close_db(&e);
     rm_joblock_release(lock);
     return err;
 }

@@ -501,21 +501,17 @@ rm_err rm_portrait_rebuild(rm_db *db, const rm_interests *tx, int64_t now, rm_po
     return err ? err : rm_portrait_update(db, tx, now, st);
 }
 
-rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *st)
+rm_err rm_portrait_update_db(rm_db *db, bool full, rm_portrait_stats *st)
 {
     rm_portrait_stats local;
     rm_interests *tx = NULL;
-    rm_db *db = NULL;
     int64_t t0 = rm_mono_ms();
     rm_diag d;
     rm_err err;
 
     st = st ? st : &local;
-
     rm_diag_init(&d);
     err = rm_interests_builtin(&d, &tx);
-    if (!err)
-        err = rm_db_open(path, 0, &d, &db);
     if (!err)
         err = rm_db_begin(db);
     if (!err) {
@@ -528,11 +524,26 @@ rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *s
     }
     rm_diag_print(&d, stderr);
     rm_diag_release(&d);
-    rm_db_close(db);
     rm_interests_free(tx);
     if (!err)
         rm_log_info("portraits: %lld rebuilt from %lld profiles (%lld changed) in %lld ms",
                     (long long)st->portraits, (long long)st->profiles, (long long)st->dirty,
                     (long long)(rm_mono_ms() - t0));
+    return err;
+}
+
+rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *st)
+{
+    rm_db *db = NULL;
+    rm_diag d;
+    rm_err err;
+
+    rm_diag_init(&d);
+    err = rm_db_open(path, 0, &d, &db);
+    rm_diag_print(&d, stderr);
+    rm_diag_release(&d);
+    if (!err)
+        err = rm_portrait_update_db(db, full, st);
+    rm_db_close(db);
     return err;
 }

@@ -2,8 +2,8 @@
  * reviews.
  *
  * Thread-safety: functions take the connection they work on and belong to its thread. The
- * crawl calls rm_portrait_update_path() after its writer has stopped, so no other writer
- * runs at the same time.
+ * crawl calls rm_portrait_update_db() on its writer's connection after the writer thread has
+ * stopped, so no other writer runs at the same time and the page cache is warm.
  *
  * Identity linking (store/portrait.c). Profiles join one portrait only on evidence; each piece
  * is stored in identity_links with its reason and confidence:
@@ -48,8 +48,10 @@ RM_MUST_CHECK rm_err rm_portrait_update(rm_db *db, const rm_interests *tx, int64
  * transaction. */
 RM_MUST_CHECK rm_err rm_portrait_rebuild(rm_db *db, const rm_interests *tx, int64_t now,
                                          rm_portrait_stats *st);
-/* Opens the database at path for writing, runs rm_portrait_update() (or the full rebuild) in
- * one transaction with the built-in taxonomy, and closes it. st may be NULL. */
+/* Runs rm_portrait_update() (or the full rebuild) on db in one transaction of its own, with the
+ * built-in taxonomy, and logs what it did. st may be NULL. */
+RM_MUST_CHECK rm_err rm_portrait_update_db(rm_db *db, bool full, rm_portrait_stats *st);
+/* The same on a connection of its own to the database at path. */
 RM_MUST_CHECK rm_err rm_portrait_update_path(const char *path, bool full, rm_portrait_stats *st);
 
 /* Writes the key profile URLs are compared by: host (lower case, no "www.", no default port)
