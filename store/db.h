@@ -23,7 +23,7 @@ enum {
 };
 
 /* The schema version this build writes. */
-#define RM_DB_SCHEMA_VERSION 5
+#define RM_DB_SCHEMA_VERSION 6
 
 /* Opens path. Problems are described in diag. Returns a new handle; close with rm_db_close(). */
 RM_MUST_CHECK rm_err rm_db_open(const char *path, int flags, rm_diag *diag, rm_db **out);

@@ -205,7 +205,7 @@ static const kind_def kinds[RM_EXPORT_N_KINDS] = {
                            "JOIN sites s ON s.id = r.site_id "
                            "LEFT JOIN products p ON p.id = r.product_id "
                            "LEFT JOIN sentiment se ON se.review_id = r.id",
-                           REVIEW_FILTER "AND (?7 IS NULL OR a.aspect = ?7)", "r.id, a.rowid"},
+                           REVIEW_FILTER "AND (?7 IS NULL OR a.aspect = ?7)", "r.id, a.span_start, a.aspect"},
     /* Aggregated by store/keywords.c: no FROM of its own. */
     [RM_EXPORT_KEYWORDS] = {"keywords", keyword_cols, RM_ARRAY_LEN(keyword_cols), NULL, NULL,
                             NULL},

@@ -241,6 +241,32 @@ static const char v5_dirty_upsert[] =
     "DROP TRIGGER portrait_sentiment_au;\n"
     PORTRAIT_TRIGGERS;
 
+/* Aspects and review terms, keyed by review. Both were rowid tables with secondary indexes
+ * (aspects two, review_terms one): three and two b-tree inserts per row, for about 50k aspect
+ * and 90k term rows on the bench crawl. Keyed by (review, ...) WITHOUT ROWID they are one
+ * b-tree each, and the key is the lookup every reader makes (a review's aspects, a
+ * review's terms, the cascade on delete). An aspect is one per (review, clause start, aspect),
+ * as rm_aspects_find() reports them. A term is one row per review with its mean valence, the
+ * value the keyword queries computed from the per-mention rows anyway. */
+static const char v6_keyed_aspects[] =
+    "CREATE TABLE aspects_v6(\n"
+    "  review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,\n"
+    "  aspect TEXT NOT NULL, score REAL NOT NULL, label TEXT NOT NULL,\n"
+    "  span_start INTEGER NOT NULL, span_end INTEGER NOT NULL, term TEXT,\n"
+    "  PRIMARY KEY(review_id, span_start, aspect)) WITHOUT ROWID;\n"
+    "INSERT OR IGNORE INTO aspects_v6 SELECT review_id, aspect, score, label, span_start,\n"
+    "  span_end, term FROM aspects ORDER BY rowid;\n"
+    "DROP TABLE aspects;\n"
+    "ALTER TABLE aspects_v6 RENAME TO aspects;\n"
+    "CREATE TABLE review_terms_v6(\n"
+    "  review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,\n"
+    "  term TEXT NOT NULL, valence REAL NOT NULL,\n"
+    "  PRIMARY KEY(review_id, term)) WITHOUT ROWID;\n"
+    "INSERT INTO review_terms_v6 SELECT review_id, term, avg(valence) FROM review_terms\n"
+    "  GROUP BY review_id, term;\n"
+    "DROP TABLE review_terms;\n"
+    "ALTER TABLE review_terms_v6 RENAME TO review_terms;\n";
+
 const char *const rm_schema_migrations[] = {v1, v2_schedules, v3_portraits, v4_bulk_search,
-                                            v5_dirty_upsert};
+                                            v5_dirty_upsert, v6_keyed_aspects};
 const size_t rm_schema_n_migrations = RM_ARRAY_LEN(rm_schema_migrations);

@@ -602,23 +602,41 @@ static rm_err lookup_id(rm_store *s, const char *sql, const char *a, int64_t b, 
 }
 
 /* Keywords (store/keywords.h) count the scorer's evidence terms: lexicon lemmas, negated ones
- * prefixed, so "loved" and "love" group. A term said twice in one review is kept twice here;
- * the queries count reviews, not mentions. */
+ * prefixed, so "loved" and "love" group. The queries count reviews, not mentions, so a review
+ * keeps one row per term with the mean valence of its mentions (schema v6 keys the table so). */
+static int cmp_evidence_term(const void *a, const void *b)
+{
+    const rm_evidence *x = *(const rm_evidence *const *)a, *y = *(const rm_evidence *const *)b;
+    return strcmp(x->term, y->term);
+}
+
 static rm_err put_terms(rm_store *s, int64_t review_id, const rm_sentiment *sent)
 {
-    rm_err err;
+    const rm_evidence **v;
+    size_t n = 0;
+    rm_err err = RM_OK;
     STMT(ins, "INSERT INTO review_terms(review_id, term, valence) VALUES (?1, ?2, ?3)");
+
+    if (!sent->n_evidence)
+        return RM_OK;
+    v = rm_xcalloc(sent->n_evidence, sizeof(*v));
     for (size_t i = 0; i < sent->n_evidence; i++) {
         const rm_evidence *e = &sent->evidence[i];
-        if (!e->term || !*e->term || e->valence == 0.0)
-            continue;
-        rm_db_bind_int(ins, 1, review_id);
-        rm_db_bind_text(ins, 2, e->term);
-        rm_db_bind_real(ins, 3, e->valence);
-        if ((err = rm_db_step_done(s->db, ins)))
-            return err;
+        if (e->term && *e->term && e->valence != 0.0)
+            v[n++] = e;
     }
-    return RM_OK;
+    qsort(v, n, sizeof(*v), cmp_evidence_term);
+    for (size_t i = 0, j; i < n && !err; i = j) {
+        double sum = 0.0;
+        for (j = i; j < n && !strcmp(v[j]->term, v[i]->term); j++)
+            sum += v[j]->valence;
+        rm_db_bind_int(ins, 1, review_id);
+        rm_db_bind_text(ins, 2, v[i]->term);
+        rm_db_bind_real(ins, 3, sum / (double)(j - i));
+        err = rm_db_step_done(s->db, ins);
+    }
+    free(v);
+    return err;
 }
 
 static rm_err put_sentiment(rm_store *s, int64_t review_id, const rm_sentiment *sent,

@@ -150,9 +150,14 @@ static int64_t count(fx *f, const char *sql)
 static void keywords_terms_stored_when_scored(void **state)
 {
     fx *f = *state;
-    /* every non-zero evidence term, mentions kept: 2 + 3 + 2 + 1 + 1 + 1 + 1 */
-    assert_int_equal(count(f, "SELECT count(*) FROM review_terms"), 11);
+    /* every non-zero evidence term, one row per review and term: 2 + 2 + 2 + 1 + 1 + 1 + 1 */
+    assert_int_equal(count(f, "SELECT count(*) FROM review_terms"), 10);
     assert_int_equal(count(f, "SELECT count(*) FROM review_terms WHERE term = 'zero'"), 0);
+    /* r2 said "great" twice: the row holds the mean of the mentions */
+    assert_int_equal(count(f, "SELECT t.valence * 100 FROM review_terms t JOIN reviews r ON "
+                              "r.id = t.review_id WHERE r.review_key LIKE '%r2' AND "
+                              "t.term = 'great'"),
+                     225);
 }
 
 static void keywords_rescore_replaces_terms(void **state)

@@ -138,15 +138,17 @@ static void store_creates_schema_in_wal_mode(void **state)
     rm_diag_release(&d);
 }
 
-/* A database the previous release wrote (schema v4) opens at the current version with its rows
- * and its work list intact, and the portrait triggers are the v5 ones. */
-static void store_migrates_a_v4_database(void **state)
+/* A database an earlier release wrote (schema v4) opens at the current version with its rows
+ * and its work list intact: the portrait triggers are the v5 ones, aspects and terms keyed by
+ * review (v6). */
+static void store_migrates_an_old_database(void **state)
 {
     fx *f = *state;
     sqlite3 *old;
     rm_db *db;
     rm_diag d;
     rm_buf p;
+    char *got;
 
     rm_buf_init(&p, 4096);
     rm_buf_addf(&p, "%s/v4.db", f->dir);
@@ -156,7 +158,15 @@ static void store_migrates_a_v4_database(void **state)
     assert_int_equal(sqlite3_exec(old,
                                   "PRAGMA user_version=4;"
                                   "INSERT INTO profiles(url, first_seen, last_seen) "
-                                  "VALUES ('http://a.test/u/1', 1, 1);",
+                                  "VALUES ('http://a.test/u/1', 1, 1);"
+                                  "INSERT INTO sites(host) VALUES ('a.test');"
+                                  "INSERT INTO reviews(id, site_id, review_key, body, "
+                                  "first_seen, last_seen) VALUES (7, 1, 'k', 'x', 1, 1);"
+                                  "INSERT INTO aspects(review_id, aspect, score, label, "
+                                  "span_start, span_end) VALUES (7, 'price', -0.5, 'neg', 9, 20),"
+                                  " (7, 'delivery', 0.5, 'pos', 0, 8);"
+                                  "INSERT INTO review_terms(review_id, term, valence) VALUES "
+                                  "(7, 'good', 2), (7, 'good', 1), (7, 'slow', -1);",
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(old);
@@ -171,6 +181,15 @@ static void store_migrates_a_v4_database(void **state)
                      9);
     assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
                                "sql LIKE '%NOT IN (SELECT profile_id FROM portrait_dirty)%'"),
+                     0);
+    /* v6: aspects kept and keyed by review; a review's terms one row each, mean valence */
+    got = q_text(db, "SELECT group_concat(aspect) FROM aspects WHERE review_id = 7");
+    assert_string_equal(got, "delivery,price"); /* in text order, by key */
+    free(got);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM review_terms WHERE review_id = 7"), 2);
+    assert_int_equal(q_int(db, "SELECT valence * 10 FROM review_terms WHERE term = 'good'"), 15);
+    assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND "
+                               "tbl_name IN ('aspects', 'review_terms') AND sql IS NOT NULL"),
                      0);
     /* an already dirty profile marked again: no constraint error */
     assert_int_equal(rm_db_exec(db, "UPDATE profiles SET city = 'Tver'"), RM_OK);
@@ -574,7 +593,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(store_creates_schema_in_wal_mode, setup, teardown),
-        cmocka_unit_test_setup_teardown(store_migrates_a_v4_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(store_migrates_an_old_database, setup, teardown),
         cmocka_unit_test_setup_teardown(store_refuses_newer_schema_and_missing_file, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(store_dedupes_reviews_by_id_and_by_content, setup,
