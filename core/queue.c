@@ -11,7 +11,8 @@ struct rm_queue {
     pthread_cond_t not_full;
     void **items;       /* ring of cap slots */
     size_t cap, head, len;
-    int closed;
+    size_t wake_at;     /* a push signals not_empty once len reaches this (1 but in a wait) */
+    int closed, kicked;
 };
 
 rm_queue *rm_queue_new(size_t cap)
@@ -20,6 +21,7 @@ rm_queue *rm_queue_new(size_t cap)
     pthread_condattr_t ca;
 
     q->cap = cap ? cap : 1;
+    q->wake_at = 1;
     q->items = rm_xcalloc(q->cap, sizeof(void *));
     pthread_mutex_init(&q->mu, NULL);
     pthread_condattr_init(&ca);
@@ -45,7 +47,8 @@ static void put(rm_queue *q, void *item)
 {
     q->items[(q->head + q->len) % q->cap] = item;
     q->len++;
-    pthread_cond_signal(&q->not_empty);
+    if (q->len >= q->wake_at)
+        pthread_cond_signal(&q->not_empty);
 }
 
 static void *take(rm_queue *q)
@@ -85,20 +88,24 @@ rm_err rm_queue_trypush(rm_queue *q, void *item)
     return err;
 }
 
+static void deadline(struct timespec *until, long timeout_ms)
+{
+    clock_gettime(CLOCK_MONOTONIC, until);
+    until->tv_sec += timeout_ms / 1000;
+    until->tv_nsec += (timeout_ms % 1000) * 1000000L;
+    if (until->tv_nsec >= 1000000000L) {
+        until->tv_sec++;
+        until->tv_nsec -= 1000000000L;
+    }
+}
+
 rm_err rm_queue_pop_timed(rm_queue *q, void **item, long timeout_ms)
 {
     struct timespec until;
     rm_err err = RM_OK;
 
-    if (timeout_ms > 0) {
-        clock_gettime(CLOCK_MONOTONIC, &until);
-        until.tv_sec += timeout_ms / 1000;
-        until.tv_nsec += (timeout_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-    }
+    if (timeout_ms > 0)
+        deadline(&until, timeout_ms);
     pthread_mutex_lock(&q->mu);
     while (q->len == 0 && !q->closed) {
         if (timeout_ms == 0)
@@ -120,6 +127,50 @@ rm_err rm_queue_pop_timed(rm_queue *q, void **item, long timeout_ms)
 rm_err rm_queue_pop(rm_queue *q, void **item)
 {
     return rm_queue_pop_timed(q, item, -1);
+}
+
+rm_err rm_queue_pop_left(rm_queue *q, void **item, size_t *left)
+{
+    rm_err err = RM_OK;
+    pthread_mutex_lock(&q->mu);
+    while (q->len == 0 && !q->closed)
+        pthread_cond_wait(&q->not_empty, &q->mu);
+    if (q->len > 0)
+        *item = take(q);
+    else
+        err = RM_ECLOSED;
+    *left = q->len;
+    pthread_mutex_unlock(&q->mu);
+    return err;
+}
+
+void rm_queue_wait(rm_queue *q, size_t n, long timeout_ms)
+{
+    struct timespec until;
+
+    if (timeout_ms == 0)
+        return;
+    if (timeout_ms > 0)
+        deadline(&until, timeout_ms);
+    pthread_mutex_lock(&q->mu);
+    q->wake_at = n < 1 ? 1 : n > q->cap ? q->cap : n;
+    while (q->len < q->wake_at && !q->closed && !q->kicked) {
+        if (timeout_ms < 0)
+            pthread_cond_wait(&q->not_empty, &q->mu);
+        else if (pthread_cond_timedwait(&q->not_empty, &q->mu, &until) == ETIMEDOUT)
+            break;
+    }
+    q->wake_at = 1;
+    q->kicked = 0;
+    pthread_mutex_unlock(&q->mu);
+}
+
+void rm_queue_kick(rm_queue *q)
+{
+    pthread_mutex_lock(&q->mu);
+    q->kicked = 1;
+    pthread_cond_broadcast(&q->not_empty);
+    pthread_mutex_unlock(&q->mu);
 }
 
 void rm_queue_close(rm_queue *q)

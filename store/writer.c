@@ -148,41 +148,52 @@ static void apply_batch(rm_writer *w)
     commit_batch(w, err);
 }
 
+/* Adds o to the batch; true when the batch must run now (a barrier, or full). */
+static bool gather(rm_writer *w, op *o)
+{
+    bool barrier_op = o->fn == NULL;
+    if (barrier_op)
+        atomic_store(&w->hurried, 0);
+    if (barrier_op && !o->done && w->n_batch == 0) {
+        free(o); /* a hurry with nothing gathered: no empty transaction */
+        return false;
+    }
+    if (w->n_batch == 0)
+        w->batch_started = rm_mono_ms();
+    w->batch[w->n_batch++] = o;
+    return barrier_op || w->n_batch >= w->opts.batch_max;
+}
+
+/* An empty batch waits for its first operation. A started one sleeps until it is linger_ms
+ * old, woken early only when the queue holds a good share of a batch or a barrier arrives
+ * (rm_queue_wait), then takes everything queued and runs once it is old enough: one wake-up
+ * per batch, not one per operation. */
 static void *writer_main(void *arg)
 {
     rm_writer *w = arg;
+    size_t wake_n = w->opts.queue_cap / 2;
 
     for (;;) {
         void *item;
-        long wait = -1;
-        rm_err qerr;
+        bool now = false;
+        rm_err qerr = RM_OK;
+        int64_t left;
 
-        if (w->n_batch) {
-            int64_t left = w->batch_started + w->opts.linger_ms - rm_mono_ms();
-            wait = left > 0 ? (long)left : 0;
-        }
-        qerr = rm_queue_pop_timed(w->q, &item, wait);
-        if (qerr == RM_EEMPTY) {
-            apply_batch(w);
+        if (w->n_batch == 0) {
+            if (rm_queue_pop(w->q, &item) == RM_ECLOSED)
+                break;
+            if (gather(w, item))
+                apply_batch(w);
             continue;
         }
+        left = w->batch_started + w->opts.linger_ms - rm_mono_ms();
+        if (left > 0)
+            rm_queue_wait(w->q, wake_n, (long)left);
+        while (!now && (qerr = rm_queue_pop_timed(w->q, &item, 0)) == RM_OK)
+            now = gather(w, item);
         if (qerr == RM_ECLOSED)
-            break;
-        op *o = item;
-        bool barrier_op = o->fn == NULL;
-        int64_t age;
-        if (barrier_op)
-            atomic_store(&w->hurried, 0);
-        if (barrier_op && !o->done && w->n_batch == 0) {
-            free(o); /* a hurry with nothing gathered: no empty transaction */
-            continue;
-        }
-        if (w->n_batch == 0)
-            w->batch_started = rm_mono_ms();
-        w->batch[w->n_batch++] = o;
-        age = rm_mono_ms() - w->batch_started;
-        if (barrier_op || w->n_batch >= w->opts.batch_max || age >= w->opts.batch_ms ||
-            (age >= w->opts.linger_ms && rm_queue_len(w->q) == 0))
+            break; /* stopping: the last batch runs below */
+        if (now || rm_mono_ms() - w->batch_started >= w->opts.linger_ms)
             apply_batch(w);
     }
     apply_batch(w);
@@ -232,6 +243,8 @@ rm_err rm_writer_submit(rm_writer *w, rm_write_fn fn, rm_write_done_fn done, voi
         finish_op(o, err);
         return err;
     }
+    if (!fn)
+        rm_queue_kick(w->q); /* a flush: someone waits for this commit */
     return RM_OK;
 }
 
@@ -244,7 +257,9 @@ void rm_writer_hurry(rm_writer *w)
     if (rm_queue_trypush(w->q, o) != RM_OK) {
         free(o); /* a full queue keeps the writer busy: it commits without being asked */
         atomic_store(&w->hurried, 0);
+        return;
     }
+    rm_queue_kick(w->q);
 }
 
 static void barrier_done(void *ctx, rm_err err)

@@ -9,9 +9,10 @@
  * rolled back and run again with a savepoint per operation, so the failing one is undone
  * alone: an operation may therefore run twice and must not change its ctx in a way that
  * changes what it writes. (Savepoints are not used on the fast path: FTS5 flushes its index
- * at each one.) A batch runs when it holds batch_max operations, when it is older than
- * batch_ms, when the queue runs dry and the batch is at least linger_ms old, or at once after
- * rm_writer_hurry(). Done-callbacks run only after the commit that holds the operation: a
+ * at each one.) A batch runs when it holds batch_max operations, when it is linger_ms old
+ * (capped at batch_ms), or at once after rm_writer_hurry() or rm_writer_flush(). While a batch
+ * lingers the writer sleeps: submissions wake it only when the queue is half full, so it wakes
+ * about once per batch, not once per operation. Done-callbacks run only after the commit that holds the operation: a
  * crawler releases a frontier lease there, so a crash in between can repeat a page but never
  * lose one. */
 #ifndef RM_WRITER_H
@@ -32,7 +33,7 @@ typedef struct rm_writer_opts {
     size_t queue_cap;  /* operations waiting at most; submitters block beyond (back-pressure) */
     size_t batch_max;  /* operations per transaction at most */
     int64_t batch_ms;  /* a batch gathers at most this long before it runs */
-    int64_t linger_ms; /* a drained queue runs the batch once it is this old (0: at once) */
+    int64_t linger_ms; /* a batch gathers this long (0: runs with what is queued) */
 } rm_writer_opts;
 
 typedef struct rm_writer rm_writer;
