@@ -675,7 +675,10 @@ static rm_err start(engine *e)
         return err;
     if ((err = rm_fetcher_new(&fo, &e->fetcher)))
         return err;
-    e->work = rm_queue_new((size_t)e->n_workers * 2);
+    /* Deep enough that a worker wakes the fetch thread only when half of it is gone (see
+     * rm_crawl_worker): one wake-up refills several slots. */
+    e->work_cap = (size_t)e->n_workers * 8;
+    e->work = rm_queue_new(e->work_cap);
     e->seen = rm_urlseen_new(256 * 1024); /* 4 MB */
     if ((err = rm_writer_start(e->store, &wo, &e->writer)))
         return err;

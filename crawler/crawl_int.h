@@ -83,6 +83,7 @@ typedef struct engine {
     rm_frontier *frontier;
     rm_fetcher *fetcher;
     rm_queue *work;          /* fetched pages waiting for a worker */
+    size_t work_cap;         /* its capacity: 8 pages per worker */
     rm_urlseen *seen;        /* URLs already handed to the frontier (all threads) */
     pthread_t *threads;
     int n_workers;

@@ -414,6 +414,7 @@ void *rm_crawl_worker(void *arg)
     worker w = {arg, rm_arena_new(2 * 1024 * 1024), rm_xcalloc(LINK_CACHE, sizeof(uint64_t)),
                 NULL};
     void *item;
+    size_t left;
     rm_diag d;
 
     /* Without a read connection every review is scored: slower, never wrong. */
@@ -423,10 +424,12 @@ void *rm_crawl_worker(void *arg)
     rm_diag_release(&d);
 
     /* 2 MB: a parsed page fits the first chunk, so a page costs no malloc for its tree. */
-    while (rm_queue_pop(w.e->work, &item) == RM_OK) {
-        /* A slot is free now: the fetch thread may be sleeping on pages it could not hand
-         * over, and nothing else would wake it before its poll times out. */
-        if (atomic_load(&w.e->n_ready_seen))
+    while (rm_queue_pop_left(w.e->work, &item, &left) == RM_OK) {
+        /* Slots are free now: the fetch thread may be sleeping on pages it could not hand
+         * over, and nothing else would wake it before its poll times out. Waking it once
+         * half the queue is free refills it in one go; the other half keeps the workers
+         * busy meanwhile. */
+        if (left <= w.e->work_cap / 2 && atomic_load(&w.e->n_ready_seen))
             rm_fetcher_wakeup(w.e->fetcher);
         process(&w, item);
         rm_arena_reset(w.scratch);
