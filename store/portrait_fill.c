@@ -30,7 +30,9 @@
     if (!var)                                                                                   \
         return RM_EDB
 
-#define MEMBERS "(SELECT profile_id FROM portrait_members WHERE portrait_id = ?1)"
+/* The portrait's reviews, as a join: an IN (SELECT ...) list made SQLite build, fill and drop a
+ * temporary b-tree on every run, about a dozen per portrait. */
+#define MEMBER_REVIEWS "portrait_members m JOIN reviews r ON r.profile_id = m.profile_id "
 
 typedef struct contents {
     int64_t id, now;
@@ -122,9 +124,9 @@ static rm_err profile_interests(rm_db *db, contents *c, rm_arena *a)
     rm_err err = RM_OK;
     int rc;
     STMT(sel, "SELECT COALESCE(p.platform, 'a') || ' profile', j.value "
-              "FROM profiles p, json_each(p.interests) j "
-              "WHERE p.id IN " MEMBERS " AND json_valid(p.interests) AND j.type = 'text' "
-              "ORDER BY p.id, j.key");
+              "FROM portrait_members m JOIN profiles p ON p.id = m.profile_id, "
+              "json_each(p.interests) j WHERE m.portrait_id = ?1 AND json_valid(p.interests) "
+              "AND j.type = 'text' ORDER BY p.id, j.key");
 
     rm_buf_init(&ev, 4096);
     rm_db_bind_int(sel, 1, c->id);
@@ -145,8 +147,9 @@ static rm_err category_interests(rm_db *db, contents *c, rm_arena *a)
     rm_buf ev;
     rm_err err = RM_OK;
     int rc;
-    STMT(sel, "SELECT p.category, count(*) FROM reviews r JOIN products p ON p.id = r.product_id "
-              "WHERE r.profile_id IN " MEMBERS " AND p.category IS NOT NULL "
+    STMT(sel, "SELECT p.category, count(*) FROM " MEMBER_REVIEWS
+              "JOIN products p ON p.id = r.product_id "
+              "WHERE m.portrait_id = ?1 AND p.category IS NOT NULL "
               "GROUP BY p.category ORDER BY 2 DESC, 1");
 
     rm_buf_init(&ev, 4096);
@@ -173,8 +176,9 @@ static rm_err category_interests(rm_db *db, contents *c, rm_arena *a)
  * with the order pages happen to be re-crawled in (last_seen), so updates stay reproducible.
  * One pass over the members (a portrait has a few) instead of a subquery per field. */
 static const char demo_sql[] =
-    "SELECT name, city, country, gender, birth_year, platform, followers FROM profiles "
-    "WHERE id IN " MEMBERS " ORDER BY id";
+    "SELECT p.name, p.city, p.country, p.gender, p.birth_year, p.platform, p.followers "
+    "FROM portrait_members m JOIN profiles p ON p.id = m.profile_id WHERE m.portrait_id = ?1 "
+    "ORDER BY p.id";
 
 enum { DEMO_TEXT = 4 }; /* name, city, country, gender: the first non-NULL of each */
 
@@ -248,7 +252,7 @@ static rm_err behaviour(rm_db *db, contents *c)
     int rc;
     STMT(sel, "SELECT count(*), min(d), max(d), julianday(max(d)) - julianday(min(d)) FROM "
               "(SELECT COALESCE(date(r.date), date(r.first_seen, 'unixepoch')) AS d "
-              " FROM reviews r WHERE r.profile_id IN " MEMBERS ")");
+              " FROM " MEMBER_REVIEWS "WHERE m.portrait_id = ?1)");
     rm_db_bind_int(sel, 1, c->id);
     rc = sqlite3_step(sel);
     if (rc == SQLITE_ROW) {
@@ -336,8 +340,8 @@ static rm_err price_level(rm_db *db, contents *c)
 {
     double sum = 0;
     int rc;
-    STMT(sel, "SELECT p.price, p.site_id FROM reviews r JOIN products p ON p.id = r.product_id "
-              "WHERE r.profile_id IN " MEMBERS " AND p.price > 0");
+    STMT(sel, "SELECT p.price, p.site_id FROM " MEMBER_REVIEWS
+              "JOIN products p ON p.id = r.product_id WHERE m.portrait_id = ?1 AND p.price > 0");
 
     c->priced = 0;
     rm_db_bind_int(sel, 1, c->id);
@@ -376,8 +380,8 @@ static rm_err attitude(rm_db *db, contents *c)
     double sum = 0;
     int64_t n = 0;
     int rc;
-    STMT(sel, "SELECT r.rating, se.score FROM reviews r LEFT JOIN sentiment se "
-              "ON se.review_id = r.id WHERE r.profile_id IN " MEMBERS);
+    STMT(sel, "SELECT r.rating, se.score FROM " MEMBER_REVIEWS "LEFT JOIN sentiment se "
+              "ON se.review_id = r.id WHERE m.portrait_id = ?1");
 
     rm_db_bind_int(sel, 1, c->id);
     while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
@@ -412,8 +416,8 @@ static rm_err attitude(rm_db *db, contents *c)
  * clause a tag needs costs a fifth of what a window query that cut every clause did. */
 static const char aspects_sql[] =
     "SELECT a.aspect, a.score, r.id, a.span_start, a.span_end "
-    "FROM aspects a JOIN reviews r ON r.id = a.review_id WHERE r.profile_id IN " MEMBERS
-    " ORDER BY a.aspect, a.score, r.id";
+    "FROM " MEMBER_REVIEWS "JOIN aspects a ON a.review_id = r.id WHERE m.portrait_id = ?1 "
+    "ORDER BY a.aspect, a.score, r.id";
 
 typedef struct mention {
     int64_t review, start, end;
@@ -571,10 +575,11 @@ static rm_err store_contents(rm_db *db, contents *c)
                                       "aspects = ?4, segments = ?5, reviews = ?6, "
                                       "first_review = ?7, last_review = ?8, cadence_days = ?9, "
                                       "price_level = ?10, attitude = ?11, stance = ?12, "
-                                      "mean_rating = (SELECT avg(rating) FROM reviews WHERE "
-                                      "profile_id IN " MEMBERS "), mean_sentiment = (SELECT "
-                                      "avg(se.score) FROM reviews r JOIN sentiment se ON "
-                                      "se.review_id = r.id WHERE r.profile_id IN " MEMBERS ") "
+                                      "mean_rating = (SELECT avg(r.rating) FROM "
+                                      MEMBER_REVIEWS "WHERE m.portrait_id = ?1), "
+                                      "mean_sentiment = (SELECT avg(se.score) FROM "
+                                      MEMBER_REVIEWS "JOIN sentiment se ON se.review_id = r.id "
+                                      "WHERE m.portrait_id = ?1) "
                                       "WHERE id = ?1");
     if (!up) {
         err = RM_EDB;
