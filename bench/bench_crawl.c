@@ -14,7 +14,7 @@
 
 typedef struct sample {
     double secs, cpu_ms_per_page, pages_per_s;
-    long rss_kb;
+    double rss_mb;
     long pages;
 } sample;
 
@@ -88,7 +88,7 @@ static int run_once(const char *db, sample *s)
         s->pages = 0;
     if (p)
         pclose(p);
-    s->rss_kb = ru.ru_maxrss;
+    s->rss_mb = (double)ru.ru_maxrss / 1024.0;
     s->cpu_ms_per_page = s->pages ? ((double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 +
                                      (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3) /
                                         (double)s->pages
@@ -97,10 +97,21 @@ static int run_once(const char *db, sample *s)
     return 0;
 }
 
-static int by_rate(const void *a, const void *b)
+static int cmp_double(const void *a, const void *b)
 {
-    double x = ((const sample *)a)->pages_per_s, y = ((const sample *)b)->pages_per_s;
+    double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
+}
+
+/* Median of field k (a double member, by offset) over n samples: each figure is its own median,
+ * the run with the median rate need not have the median CPU. */
+static double median_of(const sample *s, int n, size_t offset)
+{
+    double v[16];
+    for (int i = 0; i < n; i++)
+        memcpy(&v[i], (const char *)&s[i] + offset, sizeof(double));
+    qsort(v, (size_t)n, sizeof(double), cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
 int main(int argc, char **argv)
@@ -136,11 +147,11 @@ int main(int argc, char **argv)
     kill(srv, SIGTERM);
     waitpid(srv, NULL, 0);
     unlink(db);
-    qsort(s, (size_t)runs, sizeof(sample), by_rate);
     printf("crawl: %d products (%ld pages, ~%d KB each), full pipeline, median of %d runs\n",
-           products, s[runs / 2].pages, pad, runs);
+           products, s[0].pages, pad, runs);
     printf("| pages/s | CPU ms/page | peak RSS MB | seconds |\n| --- | --- | --- | --- |\n");
-    printf("| %.0f | %.2f | %.1f | %.2f |\n", s[runs / 2].pages_per_s, s[runs / 2].cpu_ms_per_page,
-           (double)s[runs / 2].rss_kb / 1024.0, s[runs / 2].secs);
+    printf("| %.0f | %.2f | %.1f | %.2f |\n", median_of(s, runs, offsetof(sample, pages_per_s)),
+           median_of(s, runs, offsetof(sample, cpu_ms_per_page)),
+           median_of(s, runs, offsetof(sample, rss_mb)), median_of(s, runs, offsetof(sample, secs)));
     return 0;
 }

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # `make bench-compare`: revmine, Scrapy (Debian's python3-scrapy, bench/scrapy_spider.py) and
 # wget2 (raw recursive fetch, 16 threads) on the same fixture marketplace in one run.
-# Prints pages/s, CPU ms per page and peak RSS per tool (median of RUNS runs) and the ratios.
-#   bench/compare.sh BUILD_DIR          env: PRODUCTS (1700), PAD_KB (30), RUNS (3)
+# Prints pages/s, CPU ms per page and peak RSS per tool (each the median of RUNS runs, every
+# run's figures below) and the ratios of the medians.
+#   bench/compare.sh BUILD_DIR          env: PRODUCTS (1700), PAD_KB (30), RUNS (5)
 set -euo pipefail
 build=${1:-build}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash tools/deps.sh bench
-products=${PRODUCTS:-1700} pad=${PAD_KB:-30} runs=${RUNS:-3}
+products=${PRODUCTS:-1700} pad=${PAD_KB:-30} runs=${RUNS:-5}
 work=$(mktemp -d)
 "$build/rm-market" --products "$products" --pad-kb "$pad" --threads 2 >"$work/market.out" \
   2>/dev/null &
@@ -57,16 +58,21 @@ python3 - "$work" <<'PY'
 import statistics, sys
 work = sys.argv[1]
 rows = {}
+# Each figure is its own median over the runs (the run with the median rate need not have the
+# median CPU); every run's figures follow the table, so the spread is visible.
+per_run = {}
 for name in ("revmine", "scrapy", "wget2"):
     runs = [list(map(float, l.split())) for l in open(f"{work}/{name}")]
-    rates = sorted(runs, key=lambda r: r[0] / r[1])
-    med = rates[len(rates) // 2]
-    pages, wall, cpu, rss = med
-    rows[name] = (pages, pages / wall, cpu * 1000 / pages, rss / 1024)
+    per_run[name] = [(p, p / wall, cpu * 1000 / p, rss / 1024) for p, wall, cpu, rss in runs]
+    rows[name] = tuple(statistics.median(r[k] for r in per_run[name]) for k in range(4))
 print("| tool | pages | pages/s | CPU ms/page | peak RSS MB |")
 print("| --- | --- | --- | --- | --- |")
 for name, (pages, rate, cpu, rss) in rows.items():
     print(f"| {name} | {pages:.0f} | {rate:.0f} | {cpu:.2f} | {rss:.0f} |")
+print()
+for name, runs in per_run.items():
+    print(f"{name} runs: pages/s " + ", ".join(f"{r[1]:.0f}" for r in runs) +
+          "; CPU ms/page " + ", ".join(f"{r[2]:.2f}" for r in runs))
 r, s, w = rows["revmine"], rows["scrapy"], rows["wget2"]
 print()
 print(f"revmine vs Scrapy: {r[1] / s[1]:.1f}x the pages/s, {s[2] / r[2]:.1f}x less CPU per page")
