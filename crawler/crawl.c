@@ -680,6 +680,7 @@ static rm_err start(engine *e)
     e->work_cap = (size_t)e->n_workers * 8;
     e->work = rm_queue_new(e->work_cap);
     e->seen = rm_urlseen_new(256 * 1024); /* 4 MB */
+    e->reviews_done = rm_urlseen_new(128 * 1024); /* 2 MB */
     if ((err = rm_writer_start(e->store, &wo, &e->writer)))
         return err;
     e->threads = rm_xcalloc((size_t)e->n_workers, sizeof(pthread_t));
@@ -765,6 +766,7 @@ static void teardown(engine *e)
     rm_frontier_free(e->frontier);
     rm_queue_free(e->work);
     rm_urlseen_free(e->seen);
+    rm_urlseen_free(e->reviews_done);
     free(e->threads);
     free(e->ready);
     rm_store_free(e->store);
@@ -838,6 +840,7 @@ rm_err rm_crawl_run(const rm_crawl_opts *o, rm_crawl_result *out)
     e.job = o->job;
     e.max_pages = o->max_pages >= 0 ? o->max_pages : o->job->max_pages;
     e.started_ms = rm_mono_ms();
+    e.proc_started_s = (int64_t)time(NULL);
     e.rng = (uint64_t)rm_time_ms() * 2654435761u | 1;
     setup_names(&e);
     err = rm_db_open(o->db_path, RM_DB_CREATE, &d, &e.wdb);

@@ -85,6 +85,9 @@ typedef struct engine {
     rm_queue *work;          /* fetched pages waiting for a worker */
     size_t work_cap;         /* its capacity: 8 pages per worker */
     rm_urlseen *seen;        /* URLs already handed to the frontier (all threads) */
+    rm_urlseen *reviews_done; /* rm_store_review_ident of reviews committed by this process */
+    int64_t proc_started_s;  /* unix time this process began the run: reviews first seen
+                                before it are from earlier runs (or an earlier process) */
     pthread_t *threads;
     int n_workers;
     int n_started;           /* worker threads running */

@@ -42,11 +42,33 @@ void rm_urlseen_free(rm_urlseen *u)
     free(u);
 }
 
+/* h's slot in s (holding h, or the empty slot where it goes); s->mu held. */
+static size_t probe(const stripe *s, uint64_t h)
+{
+    size_t i = (size_t)(h * 0x9e3779b97f4a7c15ULL >> 20) & (s->cap - 1);
+    while (s->slots[i] && s->slots[i] != h)
+        i = (i + 1) & (s->cap - 1);
+    return i;
+}
+
+bool rm_urlseen_has(rm_urlseen *u, uint64_t h)
+{
+    stripe *s;
+    bool found;
+
+    h |= 1;
+    s = &u->s[(h >> 59) & (STRIPES - 1)];
+    pthread_mutex_lock(&s->mu);
+    found = s->slots[probe(s, h)] == h;
+    pthread_mutex_unlock(&s->mu);
+    return found;
+}
+
 bool rm_urlseen_add(rm_urlseen *u, uint64_t h)
 {
     stripe *s;
     size_t i;
-    bool added = true;
+    bool added;
 
     h |= 1; /* 0 marks an empty slot */
     s = &u->s[(h >> 59) & (STRIPES - 1)];
@@ -55,13 +77,8 @@ bool rm_urlseen_add(rm_urlseen *u, uint64_t h)
         memset(s->slots, 0, s->cap * sizeof(uint64_t));
         s->n = 0;
     }
-    for (i = (size_t)(h * 0x9e3779b97f4a7c15ULL >> 20) & (s->cap - 1); s->slots[i];
-         i = (i + 1) & (s->cap - 1)) {
-        if (s->slots[i] == h) {
-            added = false;
-            break;
-        }
-    }
+    i = probe(s, h);
+    added = s->slots[i] != h;
     if (added) {
         s->slots[i] = h;
         s->n++;

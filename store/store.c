@@ -849,6 +849,47 @@ static rm_err cache_page(rm_store *s, const rm_page_result *r)
     return err;
 }
 
+void rm_store_review_host(const rm_review *r, char *out, size_t size)
+{
+    url_host(r->product, out, size);
+    if (!out[0])
+        url_host(r->url, out, size);
+}
+
+uint64_t rm_store_review_ident(const rm_review *r)
+{
+    char host[256];
+    rm_buf key;
+    uint64_t h;
+
+    rm_store_review_host(r, host, sizeof(host));
+    rm_buf_init(&key, 65536);
+    review_key(r, &key);
+    const char *f[] = {host, key.ptr, r->title, r->body};
+    h = hash_fields(f, RM_ARRAY_LEN(f));
+    rm_buf_release(&key);
+    return h;
+}
+
+rm_err rm_store_host_has_reviews_before(rm_db *db, const char *host, int64_t before, bool *yes)
+{
+    sqlite3_stmt *st = rm_db_stmt(db, "SELECT EXISTS (SELECT 1 FROM reviews r JOIN sites s "
+                                      "ON s.id = r.site_id WHERE s.host = ?1 "
+                                      "AND r.first_seen < ?2)");
+    int rc;
+
+    *yes = true;
+    if (!st)
+        return RM_EDB;
+    rm_db_bind_text(st, 1, host);
+    rm_db_bind_int(st, 2, before);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *yes = sqlite3_column_int(st, 0) != 0;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? RM_OK : RM_EDB;
+}
+
 rm_err rm_store_review_known(rm_db *db, const rm_review *r, bool *same_text)
 {
     const char *text[] = {r->title, r->body};
@@ -859,9 +900,7 @@ rm_err rm_store_review_known(rm_db *db, const rm_review *r, bool *same_text)
     int rc;
 
     *same_text = false;
-    url_host(r->product, host, sizeof(host));
-    if (!host[0])
-        url_host(r->url, host, sizeof(host));
+    rm_store_review_host(r, host, sizeof(host));
     st = rm_db_stmt(db, "SELECT r.text_hash FROM reviews r JOIN sites s ON s.id = r.site_id "
                         "WHERE s.host = ?1 AND r.review_key = ?2");
     if (!st)

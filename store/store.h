@@ -120,6 +120,17 @@ RM_MUST_CHECK rm_err rm_store_mark_gone(rm_store *s, int64_t job_id, int64_t run
  * it) with the same title and body: scoring it again would change nothing. db is any
  * connection of the calling thread (workers use read-only ones). */
 RM_MUST_CHECK rm_err rm_store_review_known(rm_db *db, const rm_review *r, bool *same_text);
+/* The host whose site review r is stored under (its product's, else its page's), "" if none. */
+void rm_store_review_host(const rm_review *r, char *out, size_t size);
+/* A 64-bit identity of review r and its text (host, review key, title and body, as
+ * rm_store_apply_page() keys and compares them): equal identities, same review with the same
+ * text. For in-memory sets of reviews already handled. */
+uint64_t rm_store_review_ident(const rm_review *r);
+/* Whether the store holds a review of host first seen before time before (unix seconds): a
+ * crawl uses it to skip rm_store_review_known() for hosts it alone has stored reviews of.
+ * *yes is true when the question cannot be answered. */
+RM_MUST_CHECK rm_err rm_store_host_has_reviews_before(rm_db *db, const char *host,
+                                                      int64_t before, bool *yes);
 /* Caches a host's robots.txt (body may be NULL for 4xx/5xx). */
 RM_MUST_CHECK rm_err rm_store_save_robots(rm_store *s, const char *host, int status,
                                           const char *body, int64_t fetched_at);

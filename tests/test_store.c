@@ -218,6 +218,49 @@ static void store_refuses_newer_schema_and_missing_file(void **state)
     rm_diag_release(&d);
 }
 
+/* What a crawl's workers use to skip scoring and lookups: an identity that changes with the
+ * review's text, host or key and nothing else, and whether a host has reviews older than a
+ * time (reviews of earlier runs). */
+static void store_review_ident_and_older_reviews(void **state)
+{
+    fx *f = *state;
+    rm_page_result pr;
+    rm_apply_stats st = {0, 0, 0, 0};
+    const char *prod = "http://shop.test/p/1";
+    bool older = false;
+    char host[256];
+    uint64_t a, b;
+
+    page_init(f, &pr, 0, 1000);
+    add_product(&pr.recs, prod, 1299);
+    rm_rec *r1 = add_review(&pr.recs, prod, "r-1", "Отличный чайник");
+    rm_rec *r2 = add_review(&pr.recs, prod, "r-1", "Отличный чайник");
+    rm_store_review_host(&r1->u.review, host, sizeof(host));
+    assert_string_equal(host, "shop.test");
+    a = rm_store_review_ident(&r1->u.review);
+    r2->u.review.rating = 1; /* not part of the identity: the text is what scoring reads */
+    assert_true(rm_store_review_ident(&r2->u.review) == a);
+    r2->u.review.body = "Отличный чайник!";
+    b = rm_store_review_ident(&r2->u.review);
+    assert_true(b != a);
+    r2->u.review.body = "Отличный чайник";
+    r2->u.review.id = "r-2";
+    assert_true(rm_store_review_ident(&r2->u.review) != a);
+    r2->u.review.id = "r-1";
+    r2->u.review.product = "http://other.test/p/1";
+    assert_true(rm_store_review_ident(&r2->u.review) != a);
+    pr.recs.n = 2; /* the product and r1 */
+    apply(f, &pr, &st);
+    rm_recs_release(&pr.recs);
+
+    assert_int_equal(rm_store_host_has_reviews_before(f->db, "shop.test", 1001, &older), RM_OK);
+    assert_true(older);
+    assert_int_equal(rm_store_host_has_reviews_before(f->db, "shop.test", 1000, &older), RM_OK);
+    assert_false(older); /* first seen at 1000: not before it */
+    assert_int_equal(rm_store_host_has_reviews_before(f->db, "other.test", 5000, &older), RM_OK);
+    assert_false(older);
+}
+
 static void store_dedupes_reviews_by_id_and_by_content(void **state)
 {
     fx *f = *state;
@@ -596,6 +639,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(store_migrates_an_old_database, setup, teardown),
         cmocka_unit_test_setup_teardown(store_refuses_newer_schema_and_missing_file, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(store_review_ident_and_older_reviews, setup, teardown),
         cmocka_unit_test_setup_teardown(store_dedupes_reviews_by_id_and_by_content, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(store_price_history_only_on_change, setup, teardown),
