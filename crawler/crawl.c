@@ -659,11 +659,11 @@ static rm_err start(engine *e)
         .max_redirects = (long)j->max_redirects, .max_body = (size_t)j->max_body,
         .addr_ok = j->allow_private ? NULL : addr_public,
     };
-    /* Batches of at most 100 ms: a kill loses at most that much work. A drained queue waits
-     * up to 30 ms for more pages before committing: fewer, larger commits write fewer WAL
-     * frames and search-index segments (bench/ab.sh: 5% less CPU per page, same pages/s), and
-     * a fetcher starved of URLs cuts the wait short (rm_writer_hurry in fetch_loop). */
-    rm_writer_opts wo = {.queue_cap = 128, .batch_max = 512, .batch_ms = 100, .linger_ms = 30};
+    /* A batch gathers pages for 30 ms, so a kill loses at most that much work: fewer, larger
+     * commits write fewer WAL frames and search-index segments (bench/ab.sh: 5% less CPU per
+     * page, same pages/s), and a fetcher starved of URLs cuts the wait short
+     * (rm_writer_hurry in fetch_loop). */
+    rm_writer_opts wo = {.queue_cap = 128, .batch_max = 512, .linger_ms = 30};
     rm_err err;
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
 

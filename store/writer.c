@@ -210,10 +210,8 @@ rm_err rm_writer_start(rm_store *store, const rm_writer_opts *opts, rm_writer **
         w->opts.queue_cap = 256;
     if (!w->opts.batch_max)
         w->opts.batch_max = 256;
-    if (w->opts.batch_ms <= 0)
-        w->opts.batch_ms = 200;
-    if (w->opts.linger_ms > w->opts.batch_ms)
-        w->opts.linger_ms = w->opts.batch_ms;
+    if (w->opts.linger_ms < 0)
+        w->opts.linger_ms = 0;
     w->q = rm_queue_new(w->opts.queue_cap);
     w->batch = rm_xcalloc(w->opts.batch_max, sizeof(op *));
     pthread_mutex_init(&w->mu, NULL);

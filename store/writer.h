@@ -9,8 +9,8 @@
  * rolled back and run again with a savepoint per operation, so the failing one is undone
  * alone: an operation may therefore run twice and must not change its ctx in a way that
  * changes what it writes. (Savepoints are not used on the fast path: FTS5 flushes its index
- * at each one.) A batch runs when it holds batch_max operations, when it is linger_ms old
- * (capped at batch_ms), or at once after rm_writer_hurry() or rm_writer_flush(). While a batch
+ * at each one.) A batch runs when it holds batch_max operations, when it is linger_ms old,
+ * or at once after rm_writer_hurry() or rm_writer_flush(). While a batch
  * lingers the writer sleeps: submissions wake it only when the queue is half full, so it wakes
  * about once per batch, not once per operation. Done-callbacks run only after the commit that holds the operation: a
  * crawler releases a frontier lease there, so a crash in between can repeat a page but never
@@ -32,8 +32,8 @@ typedef void (*rm_write_done_fn)(void *ctx, rm_err err);
 typedef struct rm_writer_opts {
     size_t queue_cap;  /* operations waiting at most; submitters block beyond (back-pressure) */
     size_t batch_max;  /* operations per transaction at most */
-    int64_t batch_ms;  /* a batch gathers at most this long before it runs */
-    int64_t linger_ms; /* a batch gathers this long (0: runs with what is queued) */
+    int64_t linger_ms; /* a batch gathers this long (0: runs with what is queued): the most
+                          work a crash can undo, and the commit latency */
 } rm_writer_opts;
 
 typedef struct rm_writer rm_writer;

@@ -505,7 +505,7 @@ static void writer_commits_before_done_and_isolates_failures(void **state)
 {
     fx *f = *state;
     rm_writer *w;
-    rm_writer_opts o = {.queue_cap = 8, .batch_max = 16, .batch_ms = 50};
+    rm_writer_opts o = {.queue_cap = 8, .batch_max = 16};
     counter c = {.done = 0, .failed = 0, .committed_seen = 0, .path = f->path};
 
     pthread_mutex_init(&c.mu, NULL);
@@ -547,7 +547,7 @@ static void writer_replays_a_failed_batch(void **state)
 {
     fx *f = *state;
     rm_writer *w;
-    rm_writer_opts o = {.queue_cap = 64, .batch_max = 64, .batch_ms = 1000};
+    rm_writer_opts o = {.queue_cap = 64, .batch_max = 64};
     review_op ops[20];
     char ids[20][8], bodies[20][32];
     counter c = {.done = 0, .failed = 0, .committed_seen = 0, .path = f->path};
@@ -599,8 +599,7 @@ static void writer_lingers_unless_hurried(void **state)
 {
     fx *f = *state;
     rm_writer *w;
-    rm_writer_opts o = {.queue_cap = 8, .batch_max = 64, .batch_ms = 20000,
-                        .linger_ms = 20000};
+    rm_writer_opts o = {.queue_cap = 8, .batch_max = 64, .linger_ms = 20000};
     counter c = {.done = 0, .failed = 0, .committed_seen = 0, .path = f->path};
     int waited = 0;
 
