@@ -99,7 +99,8 @@ static void deadline(struct timespec *until, long timeout_ms)
     }
 }
 
-rm_err rm_queue_pop_timed(rm_queue *q, void **item, long timeout_ms)
+/* Pops with a timeout (< 0: none, 0: never blocks); left, when not NULL, gets what stays. */
+static rm_err pop(rm_queue *q, void **item, long timeout_ms, size_t *left)
 {
     struct timespec until;
     rm_err err = RM_OK;
@@ -120,28 +121,25 @@ rm_err rm_queue_pop_timed(rm_queue *q, void **item, long timeout_ms)
         *item = take(q);
     else
         err = q->closed ? RM_ECLOSED : RM_EEMPTY;
+    if (left)
+        *left = q->len;
     pthread_mutex_unlock(&q->mu);
     return err;
+}
+
+rm_err rm_queue_pop_timed(rm_queue *q, void **item, long timeout_ms)
+{
+    return pop(q, item, timeout_ms, NULL);
 }
 
 rm_err rm_queue_pop(rm_queue *q, void **item)
 {
-    return rm_queue_pop_timed(q, item, -1);
+    return pop(q, item, -1, NULL);
 }
 
 rm_err rm_queue_pop_left(rm_queue *q, void **item, size_t *left)
 {
-    rm_err err = RM_OK;
-    pthread_mutex_lock(&q->mu);
-    while (q->len == 0 && !q->closed)
-        pthread_cond_wait(&q->not_empty, &q->mu);
-    if (q->len > 0)
-        *item = take(q);
-    else
-        err = RM_ECLOSED;
-    *left = q->len;
-    pthread_mutex_unlock(&q->mu);
-    return err;
+    return pop(q, item, -1, left);
 }
 
 void rm_queue_wait(rm_queue *q, size_t n, long timeout_ms)
