@@ -35,6 +35,7 @@ typedef struct result_ctx {
     engine *e;
     task *t;
     rm_page_result pr;
+    uint64_t *idents; /* rm_store_review_ident per record (0 for others), pr.arena; or NULL */
 } result_ctx;
 
 void rm_crawl_task_free(task *t)
@@ -68,9 +69,9 @@ static void result_done(void *ctx, rm_err err)
 
     if (err)
         rm_log_error("%s: not stored (%s)", rc->pr.url, rm_err_str(err));
-    for (size_t i = 0; !err && i < rc->pr.recs.n; i++)
+    for (size_t i = 0; !err && rc->idents && i < rc->pr.recs.n; i++)
         if (rc->pr.recs.v[i].type == RM_REC_REVIEW)
-            rm_urlseen_add(e->reviews_done, rm_store_review_ident(&rc->pr.recs.v[i].u.review));
+            rm_urlseen_add(e->reviews_done, rc->idents[i]);
     rm_frontier_release(e->frontier, rc->t->lease.id);
     rm_crawl_task_free(rc->t);
     atomic_fetch_sub(&e->outstanding, 1);
@@ -316,14 +317,14 @@ static bool host_had_reviews(worker *w, const char *name)
  * committed (met again on another page) is not scored again, and nothing needs looking up
  * for a host whose reviews all come from this process: each lookup is a read transaction,
  * which after every commit starts on an emptied page cache (2.4% of a first crawl's CPU). */
-static bool needs_score(worker *w, const rm_review *r)
+static bool needs_score(worker *w, const rm_review *r, uint64_t ident)
 {
     char site[256];
     bool same = false;
 
     if (!w->rdb)
         return true;
-    if (rm_urlseen_has(w->e->reviews_done, rm_store_review_ident(r)))
+    if (rm_urlseen_has(w->e->reviews_done, ident))
         return false;
     rm_store_review_host(r, site, sizeof(site));
     if (!host_had_reviews(w, site))
@@ -331,16 +332,24 @@ static bool needs_score(worker *w, const rm_review *r)
     return rm_store_review_known(w->rdb, r, &same) != RM_OK || !same;
 }
 
-static void score_reviews(worker *w, rm_page_result *pr, rm_buf *tmp)
+/* Scores the page's reviews that need it; each review's identity, computed once here, goes
+ * into rc->idents for the commit callback (result_done). */
+static void score_reviews(worker *w, result_ctx *rc, rm_buf *tmp)
 {
     engine *e = w->e;
-    bool *scored = rm_arena_calloc(pr->arena, pr->recs.n ? pr->recs.n : 1, sizeof(bool));
+    rm_page_result *pr = &rc->pr;
+    size_t n = pr->recs.n ? pr->recs.n : 1;
+    bool *scored = rm_arena_calloc(pr->arena, n, sizeof(bool));
 
-    pr->sent = rm_arena_calloc(pr->arena, pr->recs.n ? pr->recs.n : 1, sizeof(rm_sentiment));
+    pr->sent = rm_arena_calloc(pr->arena, n, sizeof(rm_sentiment));
     pr->scored = scored;
+    rc->idents = rm_arena_calloc(pr->arena, n, sizeof(uint64_t));
     for (size_t i = 0; i < pr->recs.n; i++) {
         const rm_review *r = &pr->recs.v[i].u.review;
-        if (pr->recs.v[i].type != RM_REC_REVIEW || !needs_score(w, r))
+        if (pr->recs.v[i].type != RM_REC_REVIEW)
+            continue;
+        rc->idents[i] = rm_store_review_ident(r);
+        if (!needs_score(w, r, rc->idents[i]))
             continue;
         scored[i] = true; /* a review without text is stored with the zero score */
         if (!r->title && !r->body)
@@ -385,7 +394,7 @@ static void page_records(worker *w, task *t, result_ctx *rc)
     rm_buf_init(&tmp, 1 << 20);
     normalise_records(e, pr, page_url, &tmp);
     collect_links(w, pr, t, &tmp);
-    score_reviews(w, pr, &tmp);
+    score_reviews(w, rc, &tmp);
     rm_buf_release(&tmp);
     if (e->job->cache_pages) {
         pr->body = rm_arena_strndup(pr->arena, res->body.ptr, res->body.len);
