@@ -10,15 +10,8 @@ set -euo pipefail
 runs=$1; shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$root/build}
-work=$(mktemp -d)
-"$build/rm-market" --products "${PRODUCTS:-1700}" --pad-kb "${PAD_KB:-30}" --threads 2 \
-  >"$work/market.out" 2>/dev/null &
-srv=$!
-trap 'kill $srv 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do grep -q '^ready' "$work/market.out" && break; sleep 0.1; done
-MARKET_URL=$(awk '/^market /{print $2}' "$work/market.out")
-SOCIAL_URL=$(awk '/^social /{print $2}' "$work/market.out")
-export MARKET_URL SOCIAL_URL
+. "$root/bench/market_env.sh"
+start_market "$build" "${PRODUCTS:-1700}" "${PAD_KB:-30}"
 for _ in $(seq 1 "$runs"); do
   for i in $(seq 1 $#); do
     bin=${!i}

@@ -10,15 +10,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bash tools/deps.sh bench
 products=${PRODUCTS:-1700} pad=${PAD_KB:-30} runs=${RUNS:-5}
-work=$(mktemp -d)
-"$build/rm-market" --products "$products" --pad-kb "$pad" --threads 2 >"$work/market.out" \
-  2>/dev/null &
-srv=$!
-trap 'kill $srv 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do grep -q '^ready' "$work/market.out" && break; sleep 0.1; done
-MARKET_URL=$(awk '/^market /{print $2}' "$work/market.out")
-SOCIAL_URL=$(awk '/^social /{print $2}' "$work/market.out")
-export MARKET_URL SOCIAL_URL
+. bench/market_env.sh
+start_market "$build" "$products" "$pad"
 
 # Requests the two sites answered, control requests excluded.
 served() {
