@@ -17,6 +17,7 @@ run_one() {
   local start=$SECONDS
   if [ -n "${RM_VALGRIND:-}" ]; then
     timeout "$((limit * 20))" valgrind -q --error-exitcode=99 --leak-check=full \
+      --suppressions="$root/tests/supp/valgrind.supp" \
       --errors-for-leak-kinds=definite,indirect "$bin" >"$tmp/$name.log" 2>&1
   else
     timeout "$limit" "$bin" >"$tmp/$name.log" 2>&1
