@@ -1,7 +1,13 @@
 #include "core/rm.h"
 #include "extractors/html.h"
+#include "extractors/rawtext.h"
 
 #include <ctype.h>
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
 
 static void *arena_alloc(void *userdata, size_t size)
 {
@@ -28,11 +34,117 @@ static GumboOutput *parse_with(const char *html, size_t len, rm_arena *a, GumboT
     return gumbo_parse_with_options(&opts, html, len);
 }
 
+/* The cut's contents as the parser would have them: CR LF and lone CR read as LF. */
+static const char *cut_text(const char *html, const rm_rawtext_cut *c, rm_arena *a)
+{
+    char *t = rm_arena_alloc(a, c->end - c->start + 1), *w = t;
+
+    if (!c->has_cr) {
+        memcpy(t, html + c->start, c->end - c->start);
+        t[c->end - c->start] = '\0';
+        return t;
+    }
+    for (size_t i = c->start; i < c->end; i++) {
+        if (html[i] != '\r')
+            *w++ = html[i];
+        else if (i + 1 == c->end || html[i + 1] != '\n')
+            *w++ = '\n';
+    }
+    *w = '\0';
+    return t;
+}
+
+static bool all_space(const char *s)
+{
+    for (; *s; s++)
+        if (!is_space(*s))
+            return false;
+    return true;
+}
+
+/* Gives the empty element el its text back: what the parser would have made of cut c. */
+static void restore(GumboNode *el, const char *html, const rm_rawtext_cut *c, rm_arena *a)
+{
+    GumboNode *t = rm_arena_calloc(a, 1, sizeof(*t));
+    GumboVector *kids = &el->v.element.children;
+
+    t->v.text.text = cut_text(html, c, a);
+    t->type = all_space(t->v.text.text) ? GUMBO_NODE_WHITESPACE : GUMBO_NODE_TEXT;
+    t->parent = el;
+    t->index_within_parent = 0;
+    t->parse_flags = GUMBO_INSERTION_NORMAL;
+    t->v.text.original_text.data = html + c->start;
+    t->v.text.original_text.length = c->end - c->start;
+    t->v.text.start_pos = el->v.element.end_pos;
+    kids->data = rm_arena_alloc(a, sizeof(void *));
+    kids->data[0] = t;
+    kids->length = kids->capacity = 1;
+}
+
+/* Puts the n cuts' contents back into doc, parsed from buf (the page without them), and
+ * returns true; false when a cut is not exactly a script or style element of the tree, with
+ * its end tag right after its start tag: then the scanner read the page unlike the parser. */
+static bool restore_cuts(GumboOutput *doc, const char *buf, size_t buf_len, const char *html,
+                         const rm_rawtext_cut *cuts, const size_t *at, size_t n, rm_arena *a)
+{
+    size_t matched = 0;
+
+    for (GumboNode *el = doc->document; el;
+         el = (GumboNode *)rm_html_next(el, doc->document)) {
+        const GumboElement *e = &el->v.element;
+        size_t lo = 0, hi = n, off;
+        if (el->type != GUMBO_NODE_ELEMENT ||
+            (e->tag != GUMBO_TAG_SCRIPT && e->tag != GUMBO_TAG_STYLE) ||
+            e->original_tag.data < buf || e->original_tag.data >= buf + buf_len)
+            continue;
+        off = (size_t)(e->original_tag.data - buf);
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (at[2 * mid] < off)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo == n || at[2 * lo] != off)
+            continue;
+        if (e->tag_namespace != GUMBO_NAMESPACE_HTML || e->children.length ||
+            (e->tag == GUMBO_TAG_STYLE) != cuts[lo].style || !e->original_end_tag.length ||
+            e->original_end_tag.data != buf + at[2 * lo + 1])
+            return false;
+        restore(el, html, &cuts[lo], a);
+        matched++;
+    }
+    return matched == n;
+}
+
 rm_err rm_html_parse(const char *html, size_t len, rm_arena *a, GumboOutput **out)
 {
+    rm_rawtext_cut cuts[RM_RAWTEXT_MAX_CUTS];
+    size_t at[2 * RM_RAWTEXT_MAX_CUTS], n, from = 0, used = 0;
+    char *buf;
+
     if (len > RM_HTML_MAX_BYTES)
         return RM_ETOOBIG;
-    *out = parse_with(html, len, a, GUMBO_TAG_LAST);
+    n = rm_rawtext_scan(html, len, cuts, RM_RAWTEXT_MAX_CUTS);
+    if (!n) {
+        *out = parse_with(html, len, a, GUMBO_TAG_LAST);
+        return RM_OK;
+    }
+    /* The page without the contents; at[] holds each cut element's start and end tag in it. */
+    buf = rm_arena_alloc(a, len + 1);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(buf + used, html + from, cuts[i].start - from);
+        at[2 * i] = cuts[i].tag - (from - used);
+        used += cuts[i].start - from;
+        at[2 * i + 1] = used;
+        from = cuts[i].end;
+    }
+    memcpy(buf + used, html + from, len - from);
+    used += len - from;
+    buf[used] = '\0';
+    *out = parse_with(buf, used, a, GUMBO_TAG_LAST);
+    if (!restore_cuts(*out, buf, used, html, cuts, at, n, a))
+        *out = parse_with(html, len, a, GUMBO_TAG_LAST);
     return RM_OK;
 }
 
@@ -89,11 +201,6 @@ const char *rm_html_attr(const GumboNode *el, const char *name)
             return at->value;
     }
     return NULL;
-}
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
 }
 
 bool rm_html_has_token(const char *list, const char *token, bool nocase)

@@ -20,7 +20,13 @@
 #define RM_HTML_MAX_BYTES ((size_t)16 << 20)
 
 /* Parses len bytes of UTF-8 (invalid bytes become U+FFFD). The tree comes from a and points
- * into html, which must outlive it. RM_ETOOBIG above RM_HTML_MAX_BYTES. */
+ * into html, which must outlive it. RM_ETOOBIG above RM_HTML_MAX_BYTES.
+ *
+ * Script and style contents are cut out before parsing (the tokenizer is slowest on raw text,
+ * and a product page is mostly JSON-LD and CSS) and put back as the elements' text nodes, so
+ * the tree is the one Gumbo builds from the whole page (extractors/rawtext.h tells which
+ * contents are cut). Then original_tag and the positions of elements point into a copy of the
+ * page in a, not into html; nothing here reads them as offsets into html. */
 RM_MUST_CHECK rm_err rm_html_parse(const char *html, size_t len, rm_arena *a,
                                    GumboOutput **out);
 
