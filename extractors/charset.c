@@ -330,14 +330,29 @@ static size_t utf8_seq(const unsigned char *s, size_t left)
     return n;
 }
 
+/* Every page passes here once, so the common cases are taken a word or a pair at a time:
+ * eight ASCII bytes without NUL, and the two-byte sequences of Cyrillic and other scripts. */
 size_t rm_charset_utf8_valid(const char *s, size_t len)
 {
+    const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0, n;
+    uint64_t w;
 
     while (i < len) {
+        if (len - i >= 8) {
+            memcpy(&w, u + i, 8);
+            if (!((w | ((w - ones) & ~w)) & high)) {
+                i += 8;
+                continue;
+            }
+        }
         if (u[i] && u[i] < 0x80) {
             i++;
+            continue;
+        }
+        if (u[i] >= 0xC2 && u[i] <= 0xDF && len - i >= 2 && (u[i + 1] & 0xC0) == 0x80) {
+            i += 2;
             continue;
         }
         n = utf8_seq(u + i, len - i);

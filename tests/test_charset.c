@@ -5,6 +5,8 @@
 #include "extractors/html.h"
 #include "tests/helpers/testutil.h"
 
+#include <utf8proc.h>
+
 static const char ru_text[] = "Отличный чайник, рекомендую! Цена 1 299 руб.";
 
 /* The text of <p class="t"> after sniffing, converting and parsing like rm_extract does. */
@@ -140,6 +142,58 @@ static void charset_utf8_clean_is_in_place_when_valid(void **state)
     rm_arena_free(a);
 }
 
+/* Valid prefix by utf8proc, one code point at a time (NUL ends it, as in the function). */
+static size_t valid_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    utf8proc_int32_t cp;
+
+    while (i < len) {
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0 || cp == 0)
+            break;
+        i += (size_t)n;
+    }
+    return i;
+}
+
+/* The word-at-a-time and two-byte fast paths agree with utf8proc on strings spliced from
+ * ASCII runs, every sequence length, overlongs, surrogates, stray and truncated bytes, NUL. */
+static void charset_utf8_valid_matches_utf8proc(void **state)
+{
+    static const char *const pieces[] = {
+        "a", "plain ascii text", "\xd0\x9f", "\xd1\x80\xd0\xb8", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+        "\xc0\xaf", "\xc1\xbf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5",
+        "\x80", "\xbf", "\xd0", "\xe2\x82", "\xf0\x9f\x98", "\xff", "\x7f", "12345678",
+    };
+    char buf[256];
+    uint64_t seed = 0x2545F4914F6CDD1Du;
+    (void)state;
+    for (int t = 0; t < 20000; t++) {
+        size_t len = 0, k;
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        k = seed % 24;
+        for (size_t i = 0; i < k; i++) {
+            const char *p;
+            size_t n;
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            p = pieces[seed % RM_ARRAY_LEN(pieces)];
+            n = strlen(p);
+            if (seed % 97 == 0) /* an embedded NUL */
+                p = "\0", n = 1;
+            if (len + n > sizeof(buf))
+                break;
+            memcpy(buf + len, p, n);
+            len += n;
+        }
+        /* Every prefix, so sequences are also cut short by the length. */
+        for (size_t cut = 0; cut <= len; cut++)
+            if (rm_charset_utf8_valid(buf, cut) != valid_prefix(buf, cut))
+                fail_msg("differs at test %d, length %zu", t, cut);
+    }
+}
+
 /* Every byte value in every single-byte charset converts without error or crash. */
 static void charset_all_bytes_convert(void **state)
 {
@@ -173,6 +227,7 @@ int main(void)
         cmocka_unit_test(charset_labels),
         cmocka_unit_test(charset_unknown_charset_is_unsupported),
         cmocka_unit_test(charset_utf8_clean_is_in_place_when_valid),
+        cmocka_unit_test(charset_utf8_valid_matches_utf8proc),
         cmocka_unit_test(charset_all_bytes_convert),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
