@@ -14,8 +14,19 @@ OPT ?= -O2
 SAN_FLAGS ?=
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wvla \
         -Wno-unused-parameter
+# Linked from the static archives the same Debian -dev packages ship: Gumbo calls its own small
+# helpers (per character) through the PLT when shared, and non-PIC SQLite and jansson run
+# faster too. bench/ab.sh 5, all shared vs these static: 0.746 -> 0.652 CPU ms per crawled
+# page. `make STATIC_PKGS=` links everything shared.
+STATIC_PKGS ?= gumbo sqlite3 jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+STATIC_LIBS = $(shell pkg-config --libs-only-l $(STATIC_PKGS) 2>/dev/null)
+STATIC_LINK = $(shell pkg-config --libs-only-L $(STATIC_PKGS) 2>/dev/null) \
+              -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic \
+              $(filter-out $(STATIC_LIBS),$(shell pkg-config --static --libs-only-l $(STATIC_PKGS) \
+                                                  2>/dev/null))
+PKG_LIBS = $(if $(STATIC_PKGS),$(STATIC_LINK)) \
+           $(shell pkg-config --libs $(filter-out $(STATIC_PKGS),$(PKGS)) 2>/dev/null)
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) -g $(SAN_FLAGS) -I. -I$(BUILD)/gen \
              $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SAN_FLAGS) $(LDFLAGS)
