@@ -139,6 +139,12 @@ static bool plain(const char *s, size_t n, bool *has_cr)
             i++;
             continue;
         }
+        /* Two bytes from U+00A0 on (Cyrillic, most scripts): never a control or noncharacter. */
+        if (u[i] >= 0xC2 && u[i] <= 0xDF && i + 1 < n && (u[i + 1] & 0xC0) == 0x80 &&
+            (u[i] > 0xC2 || u[i + 1] >= 0xA0)) {
+            i += 2;
+            continue;
+        }
         k = utf8proc_iterate(u + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k <= 0 || cp <= 0x9F || (cp >= 0xFDD0 && cp <= 0xFDEF) || (cp & 0xFFFE) == 0xFFFE)
             return false;
@@ -147,21 +153,45 @@ static bool plain(const char *s, size_t n, bool *has_cr)
     return true;
 }
 
-/* Raw-text and RCDATA elements whose contents hold no markup: skipped to their end tag. */
-static bool opaque(const char *name, size_t k)
-{
-    static const char *const tags[] = {"title", "textarea", "xmp", "iframe",
-                                       "noembed", "noframes", "noscript"};
-
-    for (size_t t = 0; t < RM_ARRAY_LEN(tags); t++)
-        if (strlen(tags[t]) == k && !strncasecmp(name, tags[t], k))
-            return true;
-    return false;
-}
+/* What a tag name means to the scanner. */
+typedef enum kind { K_OTHER, K_FOREIGN, K_PLAINTEXT, K_OPAQUE, K_SCRIPT, K_STYLE } kind;
 
 static bool named(const char *name, size_t k, const char *tag)
 {
     return strlen(tag) == k && !strncasecmp(name, tag, k);
+}
+
+/* The kind of the k-byte tag name: svg and math (foreign content), plaintext, raw-text and
+ * RCDATA elements whose contents hold no markup (opaque: skipped to their end tag), script,
+ * style. Every tag of the page comes here, so the length and first letter pick the one or
+ * two names worth comparing. */
+static kind kind_of(const char *name, size_t k)
+{
+    char c = (char)(name[0] | 0x20);
+
+    switch (k) {
+    case 3:
+        return c == 's' && named(name, k, "svg") ? K_FOREIGN
+               : c == 'x' && named(name, k, "xmp") ? K_OPAQUE : K_OTHER;
+    case 4:
+        return c == 'm' && named(name, k, "math") ? K_FOREIGN : K_OTHER;
+    case 5:
+        return c == 's' && named(name, k, "style") ? K_STYLE
+               : c == 't' && named(name, k, "title") ? K_OPAQUE : K_OTHER;
+    case 6:
+        return c == 's' && named(name, k, "script") ? K_SCRIPT
+               : c == 'i' && named(name, k, "iframe") ? K_OPAQUE : K_OTHER;
+    case 7:
+        return c == 'n' && named(name, k, "noembed") ? K_OPAQUE : K_OTHER;
+    case 8:
+        return (c == 't' && named(name, k, "textarea")) ||
+               (c == 'n' && (named(name, k, "noframes") || named(name, k, "noscript")))
+                   ? K_OPAQUE : K_OTHER;
+    case 9:
+        return c == 'p' && named(name, k, "plaintext") ? K_PLAINTEXT : K_OTHER;
+    default:
+        return K_OTHER;
+    }
 }
 
 size_t rm_rawtext_scan(const char *html, size_t len, rm_rawtext_cut *cuts, size_t max)
@@ -173,6 +203,7 @@ size_t rm_rawtext_scan(const char *html, size_t len, rm_rawtext_cut *cuts, size_
         const char *lt = memchr(html + i, '<', len - i);
         size_t at, name, k, end;
         bool closing, self_closing, script;
+        kind what;
         if (!lt)
             break;
         at = (size_t)(lt - html);
@@ -202,27 +233,26 @@ size_t rm_rawtext_scan(const char *html, size_t len, rm_rawtext_cut *cuts, size_
         i = tag_end(&sc, name + k, &self_closing);
         if (i >= len)
             break;
-        if (named(html + name, k, "svg") || named(html + name, k, "math")) {
+        what = kind_of(html + name, k);
+        if (what == K_FOREIGN) {
             if (closing && foreign)
                 foreign--;
             else if (!closing && !self_closing)
                 foreign++;
             continue;
         }
-        if (closing || foreign)
+        if (closing || foreign || what == K_OTHER)
             continue;
-        if (named(html + name, k, "plaintext"))
+        if (what == K_PLAINTEXT)
             break;
-        if (opaque(html + name, k)) {
+        if (what == K_OPAQUE) {
             char tag[16];
             memcpy(tag, html + name, k);
             tag[k] = '\0';
             i = end_tag(&sc, i, tag, false);
             continue;
         }
-        script = named(html + name, k, "script");
-        if (!script && !named(html + name, k, "style"))
-            continue;
+        script = what == K_SCRIPT;
         /* A script holding "<!--" may end at a later "</script>" (escaping): stop there. */
         end = end_tag(&sc, i, script ? "script" : "style", script);
         if (end >= len)
