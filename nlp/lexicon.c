@@ -180,6 +180,16 @@ static bool parse_options(line_ctx *c, char *opts, rm_lex_entry *e, bool *exact)
             e->flags |= RM_LEX_DEGREE;
         else if (!strcmp(o, "interj"))
             e->flags |= RM_LEX_INTERJ;
+        else if (!strcmp(o, "ever"))
+            e->flags |= RM_LEX_EVER;
+        else if (!strcmp(o, "such"))
+            e->flags |= RM_LEX_SUCH;
+        else if (!strcmp(o, "be"))
+            e->flags |= RM_LEX_BE;
+        else if (!strcmp(o, "cmp"))
+            e->flags |= RM_LEX_CMP;
+        else if (!strcmp(o, "free"))
+            e->flags |= RM_LEX_FREE;
         else if (!strncmp(o, "boost=", 6)) {
             char *end;
             errno = 0;

@@ -39,7 +39,12 @@ enum {
     RM_LEX_ALTHOUGH = 1 << 2,
     RM_LEX_TOO = 1 << 3,
     RM_LEX_DEGREE = 1 << 4,
-    RM_LEX_INTERJ = 1 << 5
+    RM_LEX_INTERJ = 1 << 5,
+    RM_LEX_EVER = 1 << 6,  /* "never", "никогда": a negator about all time */
+    RM_LEX_SUCH = 1 << 7,  /* "so", "such", "this", "так": "never so happy" is very happy */
+    RM_LEX_BE = 1 << 8,    /* "be", "been", "felt": "couldn't be happier" */
+    RM_LEX_CMP = 1 << 9,   /* comparative: "happier", "better", "лучше" */
+    RM_LEX_FREE = 1 << 10  /* "free" after a complaint: "stress-free" */
 };
 
 typedef struct rm_lex_entry {

@@ -8,6 +8,8 @@
 #define ALPHA 15.0          /* squash: S / sqrt(S^2 + ALPHA) */
 #define NEG_POS (-0.75)     /* "not good" keeps three quarters of "good", reversed */
 #define NEG_NEG (-0.5)      /* "not bad" is only mildly good */
+#define NEVER_SO 1.25       /* "never so happy", "couldn't be happier": negation that intensifies */
+#define FREE_FLIP 0.75      /* "stress-free" keeps three quarters of "stress", reversed */
 #define CAPS_ADD 0.7        /* an ALL-CAPS word among lower-case ones */
 #define ELONG_ADD 0.3       /* "goooood" */
 #define EXCL_ADD 0.25       /* per '!' in the sentence */
@@ -208,14 +210,31 @@ static const char *join_terms(ctx *c, const char *a, const char *b)
     return s;
 }
 
+/* Does the negator at j deny for all time ("never", "никогда не")? */
+static bool ever(const ctx *c, size_t j)
+{
+    const unit *p;
+
+    if (has(&c->u[j], RM_LEX_EVER))
+        return true;
+    p = prev_word(c, j);
+    return p && has(p, RM_LEX_EVER);
+}
+
 /* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
  * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
- * own negator is not negated again: "ни разу не пожалела" is Russian negative concord. */
+ * own negator is not negated again: "ни разу не пожалела" is Russian negative concord.
+ *
+ * Two negations praise or blame rather than deny: "never" with "so", "such" or "this" between
+ * it and the word ("never been so disappointed", "никогда не был так доволен"), and a negator,
+ * then "be", "been" or "felt", then a comparative ("couldn't be happier", "never felt
+ * better", "couldn't be more pleased"). The word then keeps its sign, intensified. */
 static void modify(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
     double factor = 1.0;
-    bool neg = false;
+    bool neg = false, such = false, be = false, cmp = false;
+    size_t neg_at = 0;
     int d = 0;
 
     for (size_t j = i; j-- > 0 && c->u[j].clause == u->clause && d < WINDOW;) {
@@ -227,14 +246,24 @@ static void modify(ctx *c, size_t i)
                 break;
             if (p->e->boost > 0.0f)
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
-            if (p->e->flags & RM_LEX_NEG)
+            if (!neg) {
+                such |= (p->e->flags & RM_LEX_SUCH) != 0;
+                be |= (p->e->flags & RM_LEX_BE) != 0;
+                cmp |= (p->e->flags & RM_LEX_CMP) != 0; /* "more" */
+            }
+            if ((p->e->flags & RM_LEX_NEG) && !neg) {
                 neg = true;
+                neg_at = j;
+            }
             if ((p->e->flags & RM_LEX_TOO) && d == 0 && u->v < 0)
                 factor *= EXCESS_BOOST;
         }
         d++;
     }
-    if (neg && !u->has_neg) {
+    if (neg && !u->has_neg &&
+        ((such && ever(c, neg_at)) || (be && (cmp || has(u, RM_LEX_CMP))))) {
+        u->v *= factor * NEVER_SO;
+    } else if (neg && !u->has_neg) {
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */
         u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
         u->negated = true;
@@ -348,6 +377,29 @@ static bool ironic(const ctx *c, const unit *u)
            is_quote(c, after);
 }
 
+/* "stress-free", "guilt free", "pain-free": "free" right after a complaint makes it praise.
+ * Moves the valence onto the complaint and returns true. */
+static bool free_of(ctx *c, size_t i)
+{
+    unit *u = &c->u[i], *p;
+    size_t from, to;
+
+    if (!i || !is_word(u))
+        return false;
+    p = (unit *)prev_word(c, i);
+    if (!p || !p->e || p->v >= 0 || p->negated)
+        return false;
+    from = c->toks->v[p->tok + p->ntok - 1].end;
+    to = c->toks->v[u->tok].start;
+    if (to - from > 1 || (to - from == 1 && c->text[from] != ' ' && c->text[from] != '-'))
+        return false;
+    p->v = -p->v * FREE_FLIP;
+    p->term = join_terms(c, p->term ? p->term : p->e->term, u->e->term);
+    p->span_ntok = u->tok + u->ntok - p->tok;
+    u->v = 0;
+    return true;
+}
+
 static void valence(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -374,6 +426,8 @@ static void valence(ctx *c)
                 continue;
         }
         u->v = emphasis(c, u, u->e->valence);
+        if (has(u, RM_LEX_FREE) && free_of(c, i))
+            continue;
         if (is_word(u) && !has(u, RM_LEX_INTERJ))
             modify(c, i);
         if (is_word(u) && ironic(c, u)) {

@@ -108,6 +108,32 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("no one in the shop was good") > 0);
 }
 
+/* Negations that praise or blame: "never" with "so/such/this", and a negator, "be", then a
+ * comparative. Plain negations of the same words still flip. */
+static void nlp_negation_that_intensifies(void **state)
+{
+    (void)state;
+    assert_true(sc("I have never been so disappointed") < sc("disappointed"));
+    assert_true(sc("I have never been this happy") > sc("happy"));
+    assert_true(sc("I couldn't be happier with it") > 0.4);
+    assert_true(sc("the setup could not be easier") > 0);
+    assert_true(sc("couldn't be more pleased") > 0);
+    assert_true(sc("it can't be worse") < 0);
+    assert_true(sc("никогда не был так доволен") > sc("доволен"));
+    assert_true(sc("не может быть лучше") > 0);
+    /* no "never", no "be": ordinary negation */
+    assert_true(sc("not so good") < 0);
+    assert_true(sc("не так хорошо") < 0);
+    assert_true(sc("it isn't better than the old one") < 0);
+    assert_true(sc("it never gets better") < 0);
+    assert_true(sc("I never liked this phone") < 0);
+    /* "free" after a complaint */
+    assert_true(sc("stress-free") > 0);
+    assert_true(sc("guilt free") > 0);
+    assert_true(sc("pain free at last") > 0);
+    assert_true(sc("not free") < sc("free"));
+}
+
 static void nlp_intensifiers_and_diminishers(void **state)
 {
     (void)state;
@@ -436,6 +462,7 @@ int main(void)
         cmocka_unit_test(nlp_polar_words_and_neutral_text),
         cmocka_unit_test(nlp_label_thresholds),
         cmocka_unit_test(nlp_negation_flips_within_scope),
+        cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
         cmocka_unit_test(nlp_contrast_weighs_later_clause),
