@@ -161,35 +161,35 @@ typedef struct line_ctx {
     rm_arena *scratch;
 } line_ctx;
 
+/* Options that set a flag, by name. */
+static const struct {
+    const char *name;
+    uint16_t flag;
+} flag_options[] = {
+    {"neg", RM_LEX_NEG},   {"but", RM_LEX_BUT},     {"although", RM_LEX_ALTHOUGH},
+    {"too", RM_LEX_TOO},   {"degree", RM_LEX_DEGREE}, {"interj", RM_LEX_INTERJ},
+    {"ever", RM_LEX_EVER}, {"such", RM_LEX_SUCH},   {"be", RM_LEX_BE},
+    {"cmp", RM_LEX_CMP},   {"free", RM_LEX_FREE},
+};
+
+static uint16_t flag_option(const char *o)
+{
+    for (size_t i = 0; i < RM_ARRAY_LEN(flag_options); i++)
+        if (!strcmp(o, flag_options[i].name))
+            return flag_options[i].flag;
+    return 0;
+}
+
 static bool parse_options(line_ctx *c, char *opts, rm_lex_entry *e, bool *exact)
 {
     char *save = NULL;
 
     for (char *o = strtok_r(opts, ", ", &save); o; o = strtok_r(NULL, ", ", &save)) {
-        if (!strcmp(o, "exact"))
+        uint16_t flag = flag_option(o);
+        if (flag)
+            e->flags |= flag;
+        else if (!strcmp(o, "exact"))
             *exact = true;
-        else if (!strcmp(o, "neg"))
-            e->flags |= RM_LEX_NEG;
-        else if (!strcmp(o, "but"))
-            e->flags |= RM_LEX_BUT;
-        else if (!strcmp(o, "although"))
-            e->flags |= RM_LEX_ALTHOUGH;
-        else if (!strcmp(o, "too"))
-            e->flags |= RM_LEX_TOO;
-        else if (!strcmp(o, "degree"))
-            e->flags |= RM_LEX_DEGREE;
-        else if (!strcmp(o, "interj"))
-            e->flags |= RM_LEX_INTERJ;
-        else if (!strcmp(o, "ever"))
-            e->flags |= RM_LEX_EVER;
-        else if (!strcmp(o, "such"))
-            e->flags |= RM_LEX_SUCH;
-        else if (!strcmp(o, "be"))
-            e->flags |= RM_LEX_BE;
-        else if (!strcmp(o, "cmp"))
-            e->flags |= RM_LEX_CMP;
-        else if (!strcmp(o, "free"))
-            e->flags |= RM_LEX_FREE;
         else if (!strncmp(o, "boost=", 6)) {
             char *end;
             errno = 0;
