@@ -169,7 +169,7 @@ static const struct {
     {"neg", RM_LEX_NEG},   {"but", RM_LEX_BUT},     {"although", RM_LEX_ALTHOUGH},
     {"too", RM_LEX_TOO},   {"degree", RM_LEX_DEGREE}, {"interj", RM_LEX_INTERJ},
     {"ever", RM_LEX_EVER}, {"such", RM_LEX_SUCH},   {"be", RM_LEX_BE},
-    {"cmp", RM_LEX_CMP},   {"free", RM_LEX_FREE},
+    {"cmp", RM_LEX_CMP},   {"free", RM_LEX_FREE},     {"irr", RM_LEX_IRR},
 };
 
 static uint16_t flag_option(const char *o)

@@ -44,7 +44,8 @@ enum {
     RM_LEX_SUCH = 1 << 7,  /* "so", "such", "this", "так": "never so happy" is very happy */
     RM_LEX_BE = 1 << 8,    /* "be", "been", "felt": "couldn't be happier" */
     RM_LEX_CMP = 1 << 9,   /* comparative: "happier", "better", "лучше" */
-    RM_LEX_FREE = 1 << 10  /* "free" after a complaint: "stress-free" */
+    RM_LEX_FREE = 1 << 10, /* "free" after a complaint: "stress-free" */
+    RM_LEX_IRR = 1 << 11   /* "should", "would", "expected", "бы": "should be cheaper" */
 };
 
 typedef struct rm_lex_entry {

@@ -228,12 +228,15 @@ static bool ever(const ctx *c, size_t j)
  * Two negations praise or blame rather than deny: "never" with "so", "such" or "this" between
  * it and the word ("never been so disappointed", "никогда не был так доволен"), and a negator,
  * then "be", "been" or "felt", then a comparative ("couldn't be happier", "never felt
- * better", "couldn't be more pleased"). The word then keeps its sign, intensified. */
+ * better", "couldn't be more pleased"). The word then keeps its sign, intensified.
+ *
+ * A comparative after "should", "would", "could", "expected" or "бы" names what the thing is
+ * not ("should have been cheaper", "I expected better", "было бы удобнее"): it is negated. */
 static void modify(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
     double factor = 1.0;
-    bool neg = false, such = false, be = false, cmp = false;
+    bool neg = false, such = false, be = false, cmp = false, irr = false;
     size_t neg_at = 0;
     int d = 0;
 
@@ -250,6 +253,7 @@ static void modify(ctx *c, size_t i)
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;
                 be |= (p->e->flags & RM_LEX_BE) != 0;
                 cmp |= (p->e->flags & RM_LEX_CMP) != 0; /* "more" */
+                irr |= (p->e->flags & RM_LEX_IRR) != 0;
             }
             if ((p->e->flags & RM_LEX_NEG) && !neg) {
                 neg = true;
@@ -263,7 +267,7 @@ static void modify(ctx *c, size_t i)
     if (neg && !u->has_neg &&
         ((such && ever(c, neg_at)) || (be && (cmp || has(u, RM_LEX_CMP))))) {
         u->v *= factor * NEVER_SO;
-    } else if (neg && !u->has_neg) {
+    } else if ((neg && !u->has_neg) || (irr && (cmp || has(u, RM_LEX_CMP)))) {
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */
         u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
         u->negated = true;

@@ -127,6 +127,15 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("it isn't better than the old one") < 0);
     assert_true(sc("it never gets better") < 0);
     assert_true(sc("I never liked this phone") < 0);
+    /* a comparative after "should", "would", "could", "expected", "бы" is what it is not */
+    assert_true(sc("it should have been cheaper") < 0);
+    assert_true(sc("I expected better") < 0);
+    assert_true(sc("would be nicer with a case") < 0);
+    assert_true(sc("было бы удобнее") < 0);
+    assert_true(sc("ожидала лучшего") < 0);
+    assert_true(sc("it could be worse") > 0);
+    assert_true(sc("I would recommend it") > 0);
+    assert_true(sc("товар лучшего качества") > 0);
     /* "free" after a complaint */
     assert_true(sc("stress-free") > 0);
     assert_true(sc("guilt free") > 0);
