@@ -292,6 +292,11 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("маломерит") < 0);
     assert_true(sc("не подошёл") < 0);
     assert_true(sc("Не подошел по размеру") < 0);
+    assert_true(sc("Размер подошёл") > 0);
+    assert_true(sc("Подошла по размеру, спасибо") > 0);
+    assert_true(sc("For the price you can't beat it") > 0.3);
+    assert_true(sc("hard to beat") > 0);
+    assert_true(sc("thanks for nothing") < 0);
     assert_true(sc("Не рекомендую") < -0.4);
     assert_true(sc("Всем рекомендую!") > 0.4);
     assert_true(sc("5/5") > 0.4);
