@@ -45,7 +45,9 @@ enum {
     RM_LEX_BE = 1 << 8,    /* "be", "been", "felt": "couldn't be happier" */
     RM_LEX_CMP = 1 << 9,   /* comparative: "happier", "better", "лучше" */
     RM_LEX_FREE = 1 << 10, /* "free" after a complaint: "stress-free" */
-    RM_LEX_IRR = 1 << 11   /* "should", "would", "expected", "бы": "should be cheaper" */
+    RM_LEX_IRR = 1 << 11,  /* "should", "would", "expected", "бы": "should be cheaper" */
+    RM_LEX_CAN = 1 << 12,  /* "can't", "could": "can't recommend it enough" */
+    RM_LEX_ENOUGH = 1 << 13 /* "enough", "more" after a verb that "can't" negates */
 };
 
 typedef struct rm_lex_entry {

@@ -446,6 +446,74 @@ static void valence(ctx *c)
     }
 }
 
+/* ---- "can't recommend it enough" ---- */
+
+static const char *evidence_term(ctx *c, const unit *u);
+
+static bool last_word_of_clause(const ctx *c, size_t i)
+{
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
+        if (is_word(&c->u[j]))
+            return false;
+    return true;
+}
+
+/* Flags of the lexicon entry of token t alone, 0 when it has none. */
+static unsigned token_flags(const ctx *c, size_t t)
+{
+    uint32_t payload;
+
+    if (rm_termset_match(rm_lex_terms(c->lex), c->tt, c->toks->n, t, 1, &payload) != 1)
+        return 0;
+    return rm_lex_entry_at(c->lex, payload)->flags;
+}
+
+/* Is the negator that reaches unit u one of ability ("can't", "cannot", "could not")? */
+static bool negated_by_can(const ctx *c, const unit *u)
+{
+    size_t from = u->tok > 2 * WINDOW ? u->tok - 2 * WINDOW : 0;
+
+    for (size_t t = u->tok + u->ntok; t-- > from;) {
+        if (!(c->tt[t].cls & RM_TERM_CLS_NEG))
+            continue;
+        return (token_flags(c, t) & RM_LEX_CAN) || (t > 0 && (token_flags(c, t - 1) & RM_LEX_CAN));
+    }
+    return false;
+}
+
+/* "I can't recommend it enough", "couldn't love it more", "can't thank you enough": a polar
+ * word that "can't" negates, then, within three words of its clause and with nothing polar
+ * between, "enough" or a clause-final "more", praises past any measure. The word gets its own sign back,
+ * intensified. "Not good enough" keeps its negation: "not" is no negator of ability. */
+static void cannot_enough(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i];
+        int words = 0;
+        if (!(u->negated || (u->has_neg && u->v < 0)) || !negated_by_can(c, u))
+            continue;
+        for (size_t j = i + 1; j < c->n && c->u[j].clause == u->clause && words < 3; j++) {
+            const unit *q = &c->u[j];
+            if (!is_word(q))
+                continue;
+            /* "more" only at the clause's end: "with more prestige" is about the noun. */
+            if (has(q, RM_LEX_ENOUGH) && (!has(q, RM_LEX_CMP) || last_word_of_clause(c, j))) {
+                const char *base = u->negated ? u->e->term : evidence_term(c, u);
+                if (u->negated)
+                    u->v = u->v / (u->e->valence > 0 ? NEG_POS : NEG_NEG) * NEVER_SO;
+                else
+                    u->v = -u->v * NEVER_SO;
+                u->negated = false;
+                u->term = join_terms(c, base, q->e->term);
+                break;
+            }
+            if (polar(q))
+                break;
+            words++;
+        }
+    }
+}
+
 /* ---- contrast ---- */
 
 static void weigh(ctx *c, size_t from, size_t to, double w)
@@ -462,13 +530,6 @@ static bool first_word_of_sentence(const ctx *c, size_t b, size_t i)
     return true;
 }
 
-static bool last_word_of_clause(const ctx *c, size_t i)
-{
-    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
-        if (is_word(&c->u[j]))
-            return false;
-    return true;
-}
 
 /* "X but Y": Y decides. A sentence that opens with "But" answers the one before it. */
 static void contrast_but(ctx *c, size_t b, size_t e, size_t prev_b)
@@ -650,6 +711,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     build_units(&c);
     structure(&c);
     valence(&c);
+    cannot_enough(&c);
     contrast(&c);
     closing(&c);
     out->sum = total(&c, out);

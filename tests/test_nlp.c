@@ -136,6 +136,14 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("it could be worse") > 0);
     assert_true(sc("I would recommend it") > 0);
     assert_true(sc("товар лучшего качества") > 0);
+    /* "can't ... enough/more" praises; "not ... enough" does not */
+    assert_true(sc("I can't recommend this enough") > 0.4);
+    assert_true(sc("could not recommend it more") > 0.4);
+    assert_true(sc("couldn't love it more") > 0.4);
+    assert_true(sc("I can't say enough good things about it") > 0);
+    assert_true(sc("I cannot recommend this") < 0);
+    assert_true(sc("not good enough") < 0);
+    assert_true(sc("can't recommend it, not good enough") < 0);
     /* "free" after a complaint */
     assert_true(sc("stress-free") > 0);
     assert_true(sc("guilt free") > 0);
