@@ -305,6 +305,11 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("For the price you can't beat it") > 0.3);
     assert_true(sc("hard to beat") > 0);
     assert_true(sc("thanks for nothing") < 0);
+    assert_true(sc("ни о чём не жалею") > 0);
+    assert_true(sc("фильм ни о чём") < 0);
+    assert_true(sc("жалею, что купила") < 0);
+    assert_true(sc("упаковка целая") > 0);
+    assert_true(sc("не ожидала такого качества за такие деньги") > 0);
     assert_true(sc("Не рекомендую") < -0.4);
     assert_true(sc("Всем рекомендую!") > 0.4);
     assert_true(sc("5/5") > 0.4);
