@@ -305,6 +305,9 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("For the price you can't beat it") > 0.3);
     assert_true(sc("hard to beat") > 0);
     assert_true(sc("thanks for nothing") < 0);
+    assert_true(sc("Lasted only two weeks") < 0);
+    assert_true(sc("Smaller than expected") < 0);
+    assert_true(sc("They refunded me, no questions asked") > 0);
     assert_true(sc("ни о чём не жалею") > 0);
     assert_true(sc("фильм ни о чём") < 0);
     assert_true(sc("жалею, что купила") < 0);
