@@ -309,6 +309,13 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("Smaller than expected") < 0);
     assert_true(sc("They refunded me, no questions asked") > 0);
     assert_true(sc("ни о чём не жалею") > 0);
+    /* Russian denies after naming: "брака нет", "проблем не было" */
+    assert_true(sc("брака нет") > 0);
+    assert_true(sc("запаха нет") > 0);
+    assert_true(sc("проблем не было") > 0);
+    assert_true(sc("брак") < 0);
+    assert_true(sc("к сожалению нет") < 0);
+    assert_true(sc("много проблем") < 0);
     assert_true(sc("фильм ни о чём") < 0);
     assert_true(sc("жалею, что купила") < 0);
     assert_true(sc("упаковка целая") > 0);
