@@ -316,6 +316,9 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("брак") < 0);
     assert_true(sc("к сожалению нет") < 0);
     assert_true(sc("много проблем") < 0);
+    assert_true(sc("батарея держит долго") > 0);
+    assert_true(sc("всё в комплекте") > 0);
+    assert_true(sc("пластик пахнет") < 0);
     assert_true(sc("фильм ни о чём") < 0);
     assert_true(sc("жалею, что купила") < 0);
     assert_true(sc("упаковка целая") > 0);
