@@ -49,7 +49,7 @@ static const cue_word cue_words[] = {
     {"і", CUE_CYR_OTHER}, {"це", CUE_CYR_OTHER}, {"дуже", CUE_CYR_OTHER},
     {"що", CUE_CYR_OTHER}, {"як", CUE_CYR_OTHER}, {"але", CUE_CYR_OTHER},
     {"ў", CUE_CYR_OTHER}, {"вельмі", CUE_CYR_OTHER}, {"е", CUE_CYR_OTHER},
-    {"са", CUE_CYR_OTHER}, {"ще", CUE_CYR_OTHER}, {"много", CUE_CYR_OTHER},
+    {"са", CUE_CYR_OTHER}, {"ще", CUE_CYR_OTHER},
     {"беше", CUE_CYR_OTHER}, {"ја", CUE_CYR_OTHER}, {"је", CUE_CYR_OTHER},
 };
 

@@ -141,6 +141,9 @@ static void langid_ru_en_other_and_mixed(void **state)
     /* a Russian review naming English brands and models stays Russian */
     assert_int_equal(detect(a, "Купила Samsung Galaxy S23 Ultra, камера супер"), RM_LANG_RU);
     assert_int_equal(detect(a, "Apple AirPods Pro 2 USB-C MagSafe — норм"), RM_LANG_RU);
+    /* "много" is Russian too, not only Bulgarian's "very" */
+    assert_int_equal(detect(a, "Много хорошо"), RM_LANG_RU);
+    assert_int_equal(detect(a, "Това е много хубав телефон, беше евтин"), RM_LANG_OTHER);
     assert_int_equal(detect(a, "Дуже гарна річ, і якість чудова"), RM_LANG_OTHER);
     assert_int_equal(detect(a, "Das ist nicht gut und sehr teuer"), RM_LANG_OTHER);
     assert_int_equal(detect(a, "C'est très bien, je suis contente"), RM_LANG_OTHER);
