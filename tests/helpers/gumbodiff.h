@@ -1,5 +1,5 @@
-/* Where two Gumbo trees differ: node types, tags and namespaces, attributes, texts and child
- * counts, in document order (positions aside). For the differential test and fuzz target of
+/* Where two Gumbo trees differ: node types, parse flags, tags and namespaces, attributes,
+ * texts and child counts, in document order (positions aside). For the differential test and fuzz target of
  * rm_html_parse() against Gumbo's own parse of the whole page. Header-only, because fuzz
  * targets are single files.
  *
@@ -32,6 +32,10 @@ static const char *rm_gumbodiff(const GumboNode *x, const GumboNode *y)
         const GumboVector *kx = rm_gumbodiff_kids(x), *ky = rm_gumbodiff_kids(y);
         if (x->type != y->type) {
             snprintf(why, sizeof(why), "node types %d and %d", x->type, y->type);
+            return why;
+        }
+        if (x->parse_flags != y->parse_flags) {
+            snprintf(why, sizeof(why), "parse flags %d and %d", x->parse_flags, y->parse_flags);
             return why;
         }
         if (x->parent && (x->parent->type != y->parent->type ||
