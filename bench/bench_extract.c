@@ -119,17 +119,6 @@ static void make_big_page(set *s)
 
 typedef enum mode { GUMBO, PARSE, ZERO, RULES, NMODES } mode;
 
-static void *arena_alloc(void *arena, size_t size)
-{
-    return rm_arena_alloc(arena, size);
-}
-
-static void no_free(void *arena, void *p)
-{
-    (void)arena;
-    (void)p;
-}
-
 static void run_page(mode m, const rm_extractor *ex, const set *s, const page *p,
                      rm_arena *scratch, rm_arena *out)
 {
@@ -138,12 +127,7 @@ static void run_page(mode m, const rm_extractor *ex, const set *s, const page *p
     GumboOutput *doc;
 
     if (m == GUMBO) {
-        GumboOptions opts = kGumboDefaultOptions;
-        opts.allocator = arena_alloc;
-        opts.deallocator = no_free;
-        opts.userdata = scratch;
-        opts.max_errors = 0;
-        if (!gumbo_parse_with_options(&opts, p->body, p->len))
+        if (rm_html_parse_whole(p->body, p->len, scratch, &doc) != RM_OK)
             abort();
     } else if (m == PARSE) {
         if (rm_html_parse(p->body, p->len, scratch, &doc) != RM_OK)

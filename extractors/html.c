@@ -117,6 +117,14 @@ static bool restore_cuts(GumboOutput *doc, const char *buf, size_t buf_len, cons
     return matched == n;
 }
 
+rm_err rm_html_parse_whole(const char *html, size_t len, rm_arena *a, GumboOutput **out)
+{
+    if (len > RM_HTML_MAX_BYTES)
+        return RM_ETOOBIG;
+    *out = parse_with(html, len, a, GUMBO_TAG_LAST);
+    return RM_OK;
+}
+
 rm_err rm_html_parse(const char *html, size_t len, rm_arena *a, GumboOutput **out)
 {
     rm_rawtext_cut cuts[RM_RAWTEXT_MAX_CUTS];
@@ -126,10 +134,8 @@ rm_err rm_html_parse(const char *html, size_t len, rm_arena *a, GumboOutput **ou
     if (len > RM_HTML_MAX_BYTES)
         return RM_ETOOBIG;
     n = rm_rawtext_scan(html, len, cuts, RM_RAWTEXT_MAX_CUTS);
-    if (!n) {
-        *out = parse_with(html, len, a, GUMBO_TAG_LAST);
-        return RM_OK;
-    }
+    if (!n)
+        return rm_html_parse_whole(html, len, a, out);
     /* The page without the contents; at[] holds each cut element's start and end tag in it. */
     buf = rm_arena_alloc(a, len + 1);
     for (size_t i = 0; i < n; i++) {
@@ -144,7 +150,7 @@ rm_err rm_html_parse(const char *html, size_t len, rm_arena *a, GumboOutput **ou
     buf[used] = '\0';
     *out = parse_with(buf, used, a, GUMBO_TAG_LAST);
     if (!restore_cuts(*out, buf, used, html, cuts, at, n, a))
-        *out = parse_with(html, len, a, GUMBO_TAG_LAST);
+        return rm_html_parse_whole(html, len, a, out);
     return RM_OK;
 }
 

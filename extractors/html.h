@@ -29,6 +29,10 @@
  * page in a, not into html; nothing here reads them as offsets into html. */
 RM_MUST_CHECK rm_err rm_html_parse(const char *html, size_t len, rm_arena *a,
                                    GumboOutput **out);
+/* The same tree from Gumbo's parse of the whole page, nothing cut: what rm_html_parse() falls
+ * back to, and the reference bench_extract times it against. Same ownership and limit. */
+RM_MUST_CHECK rm_err rm_html_parse_whole(const char *html, size_t len, rm_arena *a,
+                                         GumboOutput **out);
 
 /* Parses an HTML fragment (as inside a <div>), such as HTML held in a JSON string. Same
  * ownership as rm_html_parse(); the fragment's nodes are the children of (*out)->root. */
