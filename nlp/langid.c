@@ -75,7 +75,7 @@ static size_t cue_hash(const char *w, size_t len)
 
 static void build_cue_table(void)
 {
-    _Static_assert(sizeof(cue_words) / sizeof(cue_words[0]) * 2 <= CUE_SLOTS, "cue table too small");
+    _Static_assert(RM_ARRAY_LEN(cue_words) * 2 <= CUE_SLOTS, "cue table too small");
     for (size_t k = 0; k < RM_ARRAY_LEN(cue_words); k++) {
         size_t len = strlen(cue_words[k].w), i = cue_hash(cue_words[k].w, len);
         while (cue_table[i].cw)

@@ -252,7 +252,7 @@ static void modify(ctx *c, size_t i)
             if (!neg) {
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;
                 be |= (p->e->flags & RM_LEX_BE) != 0;
-                cmp |= (p->e->flags & RM_LEX_CMP) != 0; /* "more" */
+                cmp |= (p->e->flags & RM_LEX_CMP) != 0; /* "more"; the word's own below */
                 irr |= (p->e->flags & RM_LEX_IRR) != 0;
             }
             if ((p->e->flags & RM_LEX_NEG) && !neg) {
@@ -264,10 +264,10 @@ static void modify(ctx *c, size_t i)
         }
         d++;
     }
-    if (neg && !u->has_neg &&
-        ((such && ever(c, neg_at)) || (be && (cmp || has(u, RM_LEX_CMP))))) {
+    cmp |= has(u, RM_LEX_CMP);
+    if (neg && !u->has_neg && ((such && ever(c, neg_at)) || (be && cmp))) {
         u->v *= factor * NEVER_SO;
-    } else if ((neg && !u->has_neg) || (irr && (cmp || has(u, RM_LEX_CMP)))) {
+    } else if ((neg && !u->has_neg) || (irr && cmp)) {
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */
         u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
         u->negated = true;
@@ -388,7 +388,7 @@ static bool free_of(ctx *c, size_t i)
     unit *u = &c->u[i], *p;
     size_t from, to;
 
-    if (!i || !is_word(u))
+    if (!is_word(u))
         return false;
     p = (unit *)prev_word(c, i);
     if (!p || !p->e || p->v >= 0 || p->negated)
@@ -483,8 +483,9 @@ static bool negated_by_can(const ctx *c, const unit *u)
 
 /* "I can't recommend it enough", "couldn't love it more", "can't thank you enough": a polar
  * word that "can't" negates, then, within three words of its clause and with nothing polar
- * between, "enough" or a clause-final "more", praises past any measure. The word gets its own sign back,
- * intensified. "Not good enough" keeps its negation: "not" is no negator of ability. */
+ * between, "enough" or a clause-final "more", praises past any measure. The word gets its own
+ * sign back, intensified. "Not good enough" keeps its negation: "not" is no negator of
+ * ability. */
 static void cannot_enough(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -529,7 +530,6 @@ static bool first_word_of_sentence(const ctx *c, size_t b, size_t i)
             return false;
     return true;
 }
-
 
 /* "X but Y": Y decides. A sentence that opens with "But" answers the one before it. */
 static void contrast_but(ctx *c, size_t b, size_t e, size_t prev_b)

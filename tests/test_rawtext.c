@@ -222,7 +222,8 @@ static void rawtext_parse_matches_gumbo_on_generated_pages(void **state)
             seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
             /* Scripts and styles are drawn often enough for most pages to hold one. */
             if (seed % 5 == 0)
-                (void)rm_buf_adds(&b, seed % 2 ? "<script>" JS "</script>" : "<style>" CSS "</style>");
+                (void)rm_buf_adds(&b, seed % 2 ? "<script>" JS "</script>"
+                                               : "<style>" CSS "</style>");
             else
                 (void)rm_buf_adds(&b, pieces[(seed >> 8) % RM_ARRAY_LEN(pieces)]);
         }

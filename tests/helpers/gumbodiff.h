@@ -1,7 +1,7 @@
 /* Where two Gumbo trees differ: node types, parse flags, tags and namespaces, attributes,
- * texts and child counts, in document order (positions aside). For the differential test and fuzz target of
- * rm_html_parse() against Gumbo's own parse of the whole page. Header-only, because fuzz
- * targets are single files.
+ * texts and child counts, in document order (positions aside). For the differential test and
+ * fuzz target of rm_html_parse() against Gumbo's own parse of the whole page. Header-only,
+ * because fuzz targets are single files.
  *
  * Thread-safety: any thread; the description is in a thread's static buffer. */
 #ifndef RM_TEST_GUMBODIFF_H
