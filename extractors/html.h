@@ -23,7 +23,7 @@
  * into html, which must outlive it. RM_ETOOBIG above RM_HTML_MAX_BYTES.
  *
  * Script and style contents are cut out before parsing (the tokenizer is slowest on raw text,
- * and a product page is mostly JSON-LD and CSS) and put back as the elements' text nodes, so
+ * and product pages carry kilobytes of JSON-LD and CSS) and put back as the elements' text nodes, so
  * the tree is the one Gumbo builds from the whole page (extractors/rawtext.h tells which
  * contents are cut). Then original_tag and the positions of elements point into a copy of the
  * page in a, not into html; nothing here reads them as offsets into html. */
