@@ -21,7 +21,9 @@ typedef struct term {
     uint8_t n;        /* words */
     uint8_t n_exact;  /* exact words: the first tie-breaker between equally long matches */
     uint8_t lang;
-    uint16_t guards;  /* guard bytes: the second (the stem entry "lovely" beats "love") */
+    uint16_t guards;  /* guard specificity: the second tie-breaker (the stem entry "lovely"
+                       * beats "love", and "quite", whose guard "quit" wants an e, i or y
+                       * after it, beats "quit" on the text "quite") */
 } term;
 
 /* One slot per distinct (language, mode, first-word key): the head of a chain of terms. Kept
@@ -211,7 +213,7 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
         w->cls = words[k].cls;
         w->guard_eiy = words[k].guard_eiy;
         tm->n_exact += w->mode == RM_TERM_EXACT;
-        tm->guards = (uint16_t)RM_MIN(tm->guards + w->guard_len, UINT16_MAX);
+        tm->guards = (uint16_t)RM_MIN(tm->guards + 2 * w->guard_len + w->guard_eiy, UINT16_MAX);
     }
     /* Appended to its chain above, so file order holds: the first of equal matches wins. */
     tm->next = NONE;

@@ -8,7 +8,8 @@
  *   stem   the token's Snowball stem equals the key, and the token's folded form starts with
  *          the guard (English guards keep "useful" from matching "used": both stem to "use");
  *   class  the token carries a class bit, such as "is a negator" for the word <neg>.
- * When two terms of the same length match, the one with more exact words wins. */
+ * When two terms of the same length match, the one with more exact words wins, then the one
+ * with the longer guards (a guard that wants an e, i or y after it counts half a byte more). */
 #ifndef RM_TERMSET_H
 #define RM_TERMSET_H
 

@@ -109,6 +109,56 @@ static void lexicons_neutral_senses_stay_neutral(void **state)
     assert_true(run("We moved house in May").score == 0.0);
 }
 
+/* Snowball gives a derived word the stem of a polar one, and the written-form guard lets it
+ * through ("political" starts with "polit", "business" with "bus" + i): these words name
+ * things, not verdicts. The list came from matching every word of a dictionary against the
+ * lexicon (tools/lex_audit.sh) and reading the derived matches. */
+static const char *const derived_neutral[] = {
+    "business",     "customer",      "political",    "politics",     "the resolution",
+    "first impression", "respectively", "originally", "accommodation", "the assistant",
+    "amenities",    "classical",  "chilli",     "a coupe",      "bubble",
+    "the treasurer", "reminiscent of", "an exhaustive list", "consideration", "succession",
+    "protestant",   "authentication", "perishables", "contention",   "correction",
+    "historical",   "promotional",   "functionality", "securities",  "humanities",
+    "gorge",        "fitness",       "respective",   "successive",   "quite",
+};
+
+static void lexicons_derived_words_keep_their_own_sense(void **state)
+{
+    size_t bad = 0;
+    (void)state;
+    for (size_t i = 0; i < sizeof(derived_neutral) / sizeof(derived_neutral[0]); i++) {
+        rm_sentiment s = run(derived_neutral[i]);
+        if (s.score != 0.0) {
+            fprintf(stderr, "'%s' scored %.4f (%s)\n", derived_neutral[i], s.score,
+                    s.n_evidence ? s.evidence[0].term : "-");
+            bad++;
+        }
+    }
+    assert_int_equal(bad, 0);
+}
+
+/* Degree adverbs made from an evaluative adjective intensify the next word, whatever its sign,
+ * and keep their own valence only when they stand alone. */
+static void lexicons_degree_adverbs_intensify_either_sign(void **state)
+{
+    (void)state;
+    assert_true(run("quite big").score == 0.0);
+    assert_true(run("quite good").score >= run("good").score);
+    assert_true(run("quite slow").score <= run("slow").score);
+    assert_true(run("greatly disappointed").score < run("disappointed").score);
+    assert_true(run("strongly dislike").score < run("dislike").score);
+    assert_true(run("surprisingly slow").score < run("slow").score);
+    assert_true(run("dangerously good").score > run("good").score);
+    assert_true(run("shockingly good").score > run("good").score);
+    assert_true(run("outrageously good").score > run("good").score);
+    assert_true(run("absurdly good").score > run("good").score);
+    assert_true(run("damned good").score > run("good").score);
+    /* alone, the adverb is a verdict of its own */
+    assert_true(run("Surprisingly!").score > 0);
+    assert_true(run("I quit").score < 0);
+}
+
 /* ---- the files themselves ---- */
 
 typedef struct lex_row {
@@ -252,6 +302,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lexicons_world_knowledge_words_score_in_context),
         cmocka_unit_test(lexicons_neutral_senses_stay_neutral),
+        cmocka_unit_test(lexicons_derived_words_keep_their_own_sense),
+        cmocka_unit_test(lexicons_degree_adverbs_intensify_either_sign),
         cmocka_unit_test(lexicons_no_term_in_two_en_files_with_opposite_signs),
         cmocka_unit_test(lexicons_life_file_adds_only_new_polar_terms),
     };
