@@ -170,7 +170,7 @@ static const struct {
     {"too", RM_LEX_TOO},   {"degree", RM_LEX_DEGREE}, {"interj", RM_LEX_INTERJ},
     {"ever", RM_LEX_EVER}, {"such", RM_LEX_SUCH},   {"be", RM_LEX_BE},
     {"cmp", RM_LEX_CMP},   {"free", RM_LEX_FREE},     {"irr", RM_LEX_IRR},
-    {"can", RM_LEX_CAN},   {"enough", RM_LEX_ENOUGH},
+    {"can", RM_LEX_CAN},   {"enough", RM_LEX_ENOUGH}, {"this", RM_LEX_THIS},
 };
 
 static uint16_t flag_option(const char *o)

@@ -47,7 +47,8 @@ enum {
     RM_LEX_FREE = 1 << 10, /* "free" after a complaint: "stress-free" */
     RM_LEX_IRR = 1 << 11,  /* "should", "would", "expected", "бы": "should be cheaper" */
     RM_LEX_CAN = 1 << 12,  /* "can't", "could": "can't recommend it enough" */
-    RM_LEX_ENOUGH = 1 << 13 /* "enough", "more" after a verb that "can't" negates */
+    RM_LEX_ENOUGH = 1 << 13, /* "enough", "more" after a verb that "can't" negates */
+    RM_LEX_THIS = 1 << 14    /* "this" of degree: "haven't been this happy" is very happy */
 };
 
 typedef struct rm_lex_entry {

@@ -225,10 +225,12 @@ static bool ever(const ctx *c, size_t j)
  * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
  * own negator is not negated again: "ни разу не пожалела" is Russian negative concord.
  *
- * Two negations praise or blame rather than deny: "never" with "so", "such" or "this" between
- * it and the word ("never been so disappointed", "никогда не был так доволен"), and a negator,
- * then "be", "been" or "felt", then a comparative ("couldn't be happier", "never felt
- * better", "couldn't be more pleased"). The word then keeps its sign, intensified.
+ * Three negations praise or blame rather than deny: "never" with "so", "such" or "this"
+ * between it and the word ("never been so disappointed", "никогда не был так доволен"); a
+ * negator, then "be", "been" or "felt", then a comparative ("couldn't be happier", "never felt
+ * better", "couldn't be more pleased"); and a negator, then "be", "been" or "felt", then "this"
+ * ("haven't been this sore in a while": the degree is reached now). The word then keeps its
+ * sign, intensified. "So" and "that" after a plain negator still deny ("hasn't been so bad").
  *
  * A comparative after "should", "would", "could", "expected" or "бы" names what the thing is
  * not ("should have been cheaper", "I expected better", "было бы удобнее"): it is negated. */
@@ -236,7 +238,7 @@ static void modify(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
     double factor = 1.0;
-    bool neg = false, such = false, be = false, cmp = false, irr = false;
+    bool neg = false, such = false, be = false, cmp = false, irr = false, deg_this = false;
     size_t neg_at = 0;
     int d = 0;
 
@@ -254,6 +256,7 @@ static void modify(ctx *c, size_t i)
                 be |= (p->e->flags & RM_LEX_BE) != 0;
                 cmp |= (p->e->flags & RM_LEX_CMP) != 0; /* "more"; the word's own below */
                 irr |= (p->e->flags & RM_LEX_IRR) != 0;
+                deg_this |= (p->e->flags & RM_LEX_THIS) != 0;
             }
             if ((p->e->flags & RM_LEX_NEG) && !neg) {
                 neg = true;
@@ -265,7 +268,7 @@ static void modify(ctx *c, size_t i)
         d++;
     }
     cmp |= has(u, RM_LEX_CMP);
-    if (neg && !u->has_neg && ((such && ever(c, neg_at)) || (be && cmp))) {
+    if (neg && !u->has_neg && ((such && ever(c, neg_at)) || (be && (cmp || deg_this)))) {
         u->v *= factor * NEVER_SO;
     } else if ((neg && !u->has_neg) || (irr && cmp)) {
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */

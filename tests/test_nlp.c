@@ -121,6 +121,16 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("it can't be worse") < 0);
     assert_true(sc("никогда не был так доволен") > sc("доволен"));
     assert_true(sc("не может быть лучше") > 0);
+    /* any negator, a be-verb, then "this": the degree is reached now, not denied */
+    assert_true(sc("Haven't been this sore in a while") < 0);
+    assert_true(sc("I haven't felt this good in years") > 0);
+    assert_true(sc("it hasn't been so bad") > 0);
+    assert_true(sc("it hasn't been that bad") > 0);
+    /* "zero" before a word is its absence */
+    assert_true(sc("zero complaints") > 0);
+    assert_true(sc("I have zero issues with it") > 0);
+    assert_true(sc("zero effort from support") < 0);
+    assert_true(sc("ноль проблем") > 0);
     /* no "never", no "be": ordinary negation */
     assert_true(sc("not so good") < 0);
     assert_true(sc("не так хорошо") < 0);
