@@ -417,6 +417,24 @@ static const rm_aspect_hit *hit_for(const rm_sentiment *s, const char *aspect)
     return NULL;
 }
 
+/* Aspect terms whose stem other words share are listed by written form (aspects.yaml). */
+static void nlp_aspect_terms_do_not_collide(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    assert_int_equal(run("Почти всё хорошо").n_aspects, 0);           /* почта */
+    s = run("Посылка была в дороге неделю");                           /* дорогой */
+    assert_non_null(hit_for(&s, "delivery"));
+    assert_null(hit_for(&s, "price"));
+    assert_int_equal(run("the last time I checked").n_aspects, 0);
+    assert_int_equal(run("my fitness tracker").n_aspects, 0);
+    assert_int_equal(run("largely fine").n_aspects, 0);
+    s = run("Дорогой, но хороший. The fit is perfect, the material is thin.");
+    assert_non_null(hit_for(&s, "price"));
+    assert_non_null(hit_for(&s, "size_fit"));
+    assert_non_null(hit_for(&s, "quality"));
+}
+
 static void nlp_aspects_take_clause_polarity_and_span(void **state)
 {
     const char *text = "Доставка быстрая, но качество ужасное, размер подошёл.";
@@ -543,6 +561,7 @@ int main(void)
         cmocka_unit_test(nlp_ecommerce_phrases),
         cmocka_unit_test(nlp_stems_do_not_collide),
         cmocka_unit_test(nlp_evidence_has_spans_and_terms),
+        cmocka_unit_test(nlp_aspect_terms_do_not_collide),
         cmocka_unit_test(nlp_aspects_take_clause_polarity_and_span),
         cmocka_unit_test(nlp_aspects_in_english_and_bare_lists),
         cmocka_unit_test(nlp_hint_forces_language),
