@@ -251,16 +251,16 @@ static void modify(ctx *c, size_t i)
                 break;
             if (p->e->boost > 0.0f)
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
-            if (!neg) {
+            if (!neg) { /* the words between the negator and this one, and the negator */
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;
                 be |= (p->e->flags & RM_LEX_BE) != 0;
                 cmp |= (p->e->flags & RM_LEX_CMP) != 0; /* "more"; the word's own below */
                 irr |= (p->e->flags & RM_LEX_IRR) != 0;
                 deg_this |= (p->e->flags & RM_LEX_THIS) != 0;
-            }
-            if ((p->e->flags & RM_LEX_NEG) && !neg) {
-                neg = true;
-                neg_at = j;
+                if (p->e->flags & RM_LEX_NEG) {
+                    neg = true;
+                    neg_at = j;
+                }
             }
             if ((p->e->flags & RM_LEX_TOO) && d == 0 && u->v < 0)
                 factor *= EXCESS_BOOST;

@@ -427,8 +427,10 @@ static void nlp_aspect_terms_do_not_collide(void **state)
     assert_non_null(hit_for(&s, "delivery"));
     assert_null(hit_for(&s, "price"));
     assert_int_equal(run("the last time I checked").n_aspects, 0);
-    assert_non_null(hit_for((s = run("It didn't last a month"), &s), "durability"));
-    assert_non_null(hit_for((s = run("среди дорогих аналогов"), &s), "price"));
+    s = run("It didn't last a month");
+    assert_non_null(hit_for(&s, "durability"));
+    s = run("среди дорогих аналогов");
+    assert_non_null(hit_for(&s, "price"));
     assert_int_equal(run("my fitness tracker").n_aspects, 0);
     assert_int_equal(run("largely fine").n_aspects, 0);
     s = run("Дорогой, но хороший. The fit is perfect, the material is thin.");
