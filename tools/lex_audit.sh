@@ -73,6 +73,6 @@ if ru:
 else:
     print("# derived: the ending is not an inflection; read each")
     print("\n".join(derived))
-    print("# inflected: the same sense as a rule; plural nouns of adjectives (\"contents\") are not")
+    print("# inflected: the same sense as a rule; plural nouns of adjectives are not (contents)")
     print("\n".join(inflected))
 ' "$tmp/words" "$tmp/scored" "$lang"
