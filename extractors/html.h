@@ -23,9 +23,9 @@
  * into html, which must outlive it. RM_ETOOBIG above RM_HTML_MAX_BYTES.
  *
  * Script and style contents are cut out before parsing (the tokenizer is slowest on raw text,
- * and product pages carry kilobytes of JSON-LD and CSS) and put back as the elements' text nodes, so
- * the tree is the one Gumbo builds from the whole page (extractors/rawtext.h tells which
- * contents are cut). Then original_tag and the positions of elements point into a copy of the
+ * and product pages carry kilobytes of JSON-LD and CSS) and put back as the elements' text
+ * nodes, so the tree is the one Gumbo builds from the whole page (extractors/rawtext.h tells
+ * which contents are cut). Then original_tag and the positions of elements point into a copy of the
  * page in a, not into html; nothing here reads them as offsets into html. */
 RM_MUST_CHECK rm_err rm_html_parse(const char *html, size_t len, rm_arena *a,
                                    GumboOutput **out);

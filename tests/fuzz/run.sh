@@ -31,7 +31,8 @@ for t in "${targets[@]}"; do
   scratch=$(mktemp -d)
   cp -r "tests/fuzz/corpus/$t/." "$scratch/" 2>/dev/null || true
   echo "fuzz: $t for ${secs}s"
-  if ! ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$root/tests/supp/lsan.supp:print_suppressions=0 \
+  lsan=suppressions=$root/tests/supp/lsan.supp:print_suppressions=0
+  if ! ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=$lsan \
        "$bin" -max_total_time="$secs" -timeout=10 \
        -rss_limit_mb=2048 -artifact_prefix="$build/fuzz/$t-" "$scratch" \
        "tests/fuzz/corpus/$t" >"$build/fuzz/$t.log" 2>&1; then
