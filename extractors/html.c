@@ -4,11 +4,6 @@
 
 #include <ctype.h>
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 static void *arena_alloc(void *userdata, size_t size)
 {
     return rm_arena_alloc(userdata, size);
@@ -57,7 +52,7 @@ static const char *cut_text(const char *html, const rm_rawtext_cut *c, rm_arena 
 static bool all_space(const char *s)
 {
     for (; *s; s++)
-        if (!is_space(*s))
+        if (!rm_html_space(*s))
             return false;
     return true;
 }
@@ -217,10 +212,10 @@ bool rm_html_has_token(const char *list, const char *token, bool nocase)
         return false;
     for (const char *p = list; *p;) {
         const char *start;
-        while (is_space(*p))
+        while (rm_html_space(*p))
             p++;
         start = p;
-        while (*p && !is_space(*p))
+        while (*p && !rm_html_space(*p))
             p++;
         if ((size_t)(p - start) == k &&
             (nocase ? !strncasecmp(start, token, k) : !strncmp(start, token, k)))
@@ -353,7 +348,7 @@ char *rm_html_squash(char *s)
 
     while (*r) {
         bool drop;
-        size_t k = is_space((char)*r) ? 1 : unicode_space(r, &drop);
+        size_t k = rm_html_space((char)*r) ? 1 : unicode_space(r, &drop);
         if (k == 3 && drop) {
             r += 3;
             continue;

@@ -16,6 +16,12 @@
 #include "core/buf.h"
 #include "core/err.h"
 
+/* HTML's ASCII whitespace: space, tab, LF, CR and FF. Inline: scanners call it per byte. */
+static inline bool rm_html_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 /* Pages above this are refused before parsing: the tree costs about ten times the page. */
 #define RM_HTML_MAX_BYTES ((size_t)16 << 20)
 

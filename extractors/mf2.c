@@ -21,11 +21,6 @@ typedef struct mf {
     rm_buf text;
 } mf;
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 /* Calls fn for each class token with the given prefix ("h-", "p-"...), minus the prefix.
  * Only well-formed names count: lower-case letters and digits with inner hyphens. */
 typedef void (*token_fn)(void *ctx, const char *prefix, const char *name);
@@ -48,10 +43,10 @@ static void each_class(const char *cls, const char *const *prefixes, size_t np, 
 
     while (p && *p) {
         const char *s;
-        while (is_space(*p))
+        while (rm_html_space(*p))
             p++;
         s = p;
-        while (*p && !is_space(*p))
+        while (*p && !rm_html_space(*p))
             p++;
         for (size_t i = 0; i < np; i++) {
             size_t k = strlen(prefixes[i]), n = (size_t)(p - s);

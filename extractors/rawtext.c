@@ -3,15 +3,12 @@
 
 #include <utf8proc.h>
 
+#include "extractors/html.h"
+
 typedef struct scan {
     const char *s;
     size_t len;
 } scan;
-
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
 
 static bool is_alpha(char c)
 {
@@ -33,14 +30,14 @@ static size_t tag_end(const scan *sc, size_t i, bool *self_closing)
     if (!memchr(s + i, '"', (size_t)(gt - s) - i) && !memchr(s + i, '\'', (size_t)(gt - s) - i)) {
         *self_closing = gt > s + i && gt[-1] == '/';
         /* "a=b/>" is a value "b/" in the tokenizer, not a self-closing tag. */
-        for (const char *p = gt - 1; *self_closing && p >= s + i && !is_space(*p); p--)
+        for (const char *p = gt - 1; *self_closing && p >= s + i && !rm_html_space(*p); p--)
             if (*p == '=')
                 *self_closing = false;
         return (size_t)(gt - s) + 1;
     }
     while (i < sc->len) {
         /* Before an attribute name: space and '/' are skipped; '>' ends the tag. */
-        while (i < sc->len && (is_space(s[i]) || s[i] == '/')) {
+        while (i < sc->len && (rm_html_space(s[i]) || s[i] == '/')) {
             if (s[i] == '/' && i + 1 < sc->len && s[i + 1] == '>')
                 *self_closing = true;
             i++;
@@ -52,14 +49,14 @@ static size_t tag_end(const scan *sc, size_t i, bool *self_closing)
         *self_closing = false;
         /* The name: its first character may be '=', then up to space, '/', '>' or '='. */
         i++;
-        while (i < sc->len && !is_space(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '=')
+        while (i < sc->len && !rm_html_space(s[i]) && s[i] != '/' && s[i] != '>' && s[i] != '=')
             i++;
-        while (i < sc->len && is_space(s[i]))
+        while (i < sc->len && rm_html_space(s[i]))
             i++;
         if (i >= sc->len || s[i] != '=')
             continue;
         i++;
-        while (i < sc->len && is_space(s[i]))
+        while (i < sc->len && rm_html_space(s[i]))
             i++;
         if (i < sc->len && (s[i] == '"' || s[i] == '\'')) {
             const char *q = memchr(s + i + 1, s[i], sc->len - i - 1);
@@ -67,7 +64,7 @@ static size_t tag_end(const scan *sc, size_t i, bool *self_closing)
                 break;
             i = (size_t)(q - s) + 1;
         } else {
-            while (i < sc->len && !is_space(s[i]) && s[i] != '>')
+            while (i < sc->len && !rm_html_space(s[i]) && s[i] != '>')
                 i++;
         }
     }
@@ -89,7 +86,7 @@ static size_t end_tag(const scan *sc, size_t i, const char *name, bool no_commen
         if (no_comment && sc->len - at >= 4 && !memcmp(lt, "<!--", 4))
             return sc->len;
         if (sc->len - at > k + 2 && lt[1] == '/' && !strncasecmp(lt + 2, name, k) &&
-            (is_space(lt[k + 2]) || lt[k + 2] == '/' || lt[k + 2] == '>'))
+            (rm_html_space(lt[k + 2]) || lt[k + 2] == '/' || lt[k + 2] == '>'))
             return at;
         i = at + 1;
     }
@@ -227,7 +224,7 @@ size_t rm_rawtext_scan(const char *html, size_t len, rm_rawtext_cut *cuts, size_
             continue;
         }
         k = 0;
-        while (name + k < len && !is_space(html[name + k]) && html[name + k] != '/' &&
+        while (name + k < len && !rm_html_space(html[name + k]) && html[name + k] != '/' &&
                html[name + k] != '>')
             k++;
         i = tag_end(&sc, name + k, &self_closing);
