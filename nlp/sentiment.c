@@ -42,6 +42,7 @@ typedef struct unit {
     uint32_t sent, clause;
     uint16_t kind, tflags;   /* of the first token */
     bool negated;
+    const char *neg_term;    /* the privative that negated it ("lack"), or NULL: "not" */
     bool has_neg;            /* the term itself holds a negator ("<neg> fit", "not bad") */
 } unit;
 
@@ -186,18 +187,38 @@ static const unit *prev_word(const ctx *c, size_t i)
     return NULL;
 }
 
-/* Does a polar word follow i within two words of its clause? */
-static bool polar_follows(const ctx *c, size_t i)
+/* Does a word with one of the entry flags in `flags`, or any polar word when `flags` is 0,
+ * follow i within `reach` words of its clause? */
+static bool follows(const ctx *c, size_t i, int reach, unsigned flags)
 {
     int words = 0;
-    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause && words < 2; j++) {
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause && words < reach; j++) {
         if (!is_word(&c->u[j]))
             continue;
-        if (polar(&c->u[j]))
+        if (flags ? has(&c->u[j], flags) : polar(&c->u[j]))
             return true;
         words++;
     }
     return false;
+}
+
+static bool polar_follows(const ctx *c, size_t i)
+{
+    return follows(c, i, 2, 0);
+}
+
+/* A word of absence or loss: a negator with a valence of its own ("no longer", "lacks",
+ * "failed to", "перестал"). It negates the polar word it reaches; alone it is a complaint. */
+static bool privative(const unit *u)
+{
+    return has(u, RM_LEX_NEG) && u->e->valence != 0.0f;
+}
+
+/* Does the privative at i reach a polar word or a negator ("lacks nothing")? Then its own
+ * valence is spent on them. */
+static bool privative_spent(const ctx *c, size_t i)
+{
+    return follows(c, i, WINDOW, 0) || follows(c, i, WINDOW, RM_LEX_NEG);
 }
 
 static const char *join_terms(ctx *c, const char *a, const char *b)
@@ -247,7 +268,11 @@ static void modify(ctx *c, size_t i)
         if (!is_word(p))
             continue;
         if (p->e) {
-            if (p->e->valence != 0.0f && p->e->boost <= 0.0f)
+            if (neg && privative(&c->u[neg_at]) && (p->e->flags & RM_LEX_NEG)) {
+                neg = false; /* "never fails to impress", "не перестаёт радовать" */
+                break;
+            }
+            if (p->e->valence != 0.0f && p->e->boost <= 0.0f && !(p->e->flags & RM_LEX_NEG))
                 break;
             if (p->e->boost > 0.0f)
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
@@ -274,6 +299,8 @@ static void modify(ctx *c, size_t i)
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */
         u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
         u->negated = true;
+        if (neg && privative(&c->u[neg_at]))
+            u->neg_term = c->u[neg_at].e->term;
     } else {
         u->v *= factor;
     }
@@ -432,6 +459,8 @@ static void valence(ctx *c)
             if (nw && polar(nw))
                 continue;
         }
+        if (privative(u) && privative_spent(c, i))
+            continue;
         u->v = emphasis(c, u, u->e->valence);
         if (has(u, RM_LEX_FREE) && free_of(c, i))
             continue;
@@ -629,6 +658,8 @@ static const char *evidence_term(ctx *c, const unit *u)
         return u->term;
     if (!u->negated)
         return u->e->term;
+    if (u->neg_term)
+        return join_terms(c, u->neg_term, u->e->term);
     return join_terms(c, u->e->lang == RM_LANG_RU ? "не" : "not", u->e->term);
 }
 

@@ -108,6 +108,30 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("no one in the shop was good") > 0);
 }
 
+/* Words of absence or loss ("no longer", "lacks", "failed to", "перестал") negate the polar
+ * word they reach and are a complaint on their own; a negator before them cancels them. */
+static void nlp_privative_words(void **state)
+{
+    (void)state;
+    assert_true(sc("it is no longer good") < 0);
+    assert_true(sc("the app no longer crashes") > 0);
+    assert_true(sc("it no longer works") < 0);
+    assert_true(sc("no longer available") < 0);
+    assert_true(sc("it lacks quality") < 0);
+    assert_true(sc("lack of support from the seller") < 0);
+    assert_true(sc("it lacks nothing") >= 0);
+    assert_true(sc("it failed to impress") < 0);
+    assert_true(sc("the seller failed to respond") < 0);
+    assert_true(sc("it never fails to impress") > 0);
+    assert_true(sc("it failed to disappoint") > 0);
+    assert_true(sc("failed miserably") < 0);
+    assert_true(sc("перестал работать через неделю") < 0);
+    assert_true(sc("наушники перестали заряжаться") < 0);
+    assert_true(sc("голова перестала болеть") > 0);
+    assert_true(sc("не перестаёт радовать") > 0);
+    assert_true(sc("больше не работает") < 0);
+}
+
 /* Negations that praise or blame: "never" with "so/such/this", and a negator, "be", then a
  * comparative. Plain negations of the same words still flip. */
 static void nlp_negation_that_intensifies(void **state)
@@ -348,6 +372,8 @@ static void nlp_stems_do_not_collide(void **state)
     /* "любой" (any) and "любить" (to love) share the Snowball stem "люб" */
     assert_true(sc("любой цвет") == 0.0);
     assert_true(sc("люблю этот цвет") > 0);
+    /* "местами" (in places) damps what follows; "место" (place, room) does not */
+    assert_true(sc("место хорошее") > sc("местами хорошее"));
     /* "used" and "useful" share the stem "use"; the guard keeps them apart */
     assert_true(sc("I used it twice") == 0.0);
     assert_true(sc("very useful") > 0);
@@ -555,6 +581,7 @@ int main(void)
         cmocka_unit_test(nlp_polar_words_and_neutral_text),
         cmocka_unit_test(nlp_label_thresholds),
         cmocka_unit_test(nlp_negation_flips_within_scope),
+        cmocka_unit_test(nlp_privative_words),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
