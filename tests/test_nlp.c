@@ -66,6 +66,10 @@ static void nlp_polar_words_and_neutral_text(void **state)
     assert_true(sc("Телефон ужасный") < -0.4);
     assert_true(sc("The box contains a cable and a charger.") == 0.0);
     assert_true(sc("Коробка, кабель и зарядка.") == 0.0);
+    /* "to be honest", "если честно" mark candour, not praise */
+    assert_true(sc("not great, to be honest") < 0);
+    assert_true(sc("не очень, если честно") < 0);
+    assert_true(sc("честный продавец") > 0);
     assert_int_equal(run("").label, RM_LABEL_NEU);
 }
 
