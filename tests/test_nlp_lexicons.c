@@ -1,5 +1,6 @@
-/* The English lexicon files together: everyday world-knowledge words (en_life.tsv) score with
- * the sign people give them in context, and the en files never disagree about a term. */
+/* The English lexicon files together: everyday world-knowledge words (en_life.tsv) and words
+ * of critique (en_critique.tsv) score with the sign people give them in context, and the en
+ * files never disagree about a term. */
 #include "core/rm.h"
 #include "core/arena.h"
 #include "nlp/nlp.h"
@@ -87,16 +88,43 @@ static const life_case life_cases[] = {
     {"Power cut again", -1, "power cut"},
 };
 
-static void lexicons_world_knowledge_words_score_in_context(void **state)
+/* Words of critique and appraisal (en_critique.tsv) in review and news sentences. */
+static const life_case critique_cases[] = {
+    {"The plot is contrived and the ending generic", -1, "contrived"},
+    {"A tepid, mawkish sequel", -1, "tepid"},
+    {"The pasta was insipid", -1, "insipid"},
+    {"Customer service is nonexistent", -1, "nonexistent"},
+    {"The whole launch was a travesty", -1, "travesty"},
+    {"A cliché-ridden script", -1, "cliché"},
+    {"Written with flair and real wit", 1, "flair"},
+    {"An incisive, illuminating documentary", 1, "incisive"},
+    {"The manual is informative and thorough", 1, "informative"},
+    {"A nifty little gadget", 1, "nifty"},
+    {"The staff showed real competence", 1, "competence"},
+    {"Years of treachery and carnage", -1, "treachery"},
+};
+
+static void check_cases(const life_case *cases, size_t n)
 {
-    (void)state;
-    for (size_t i = 0; i < sizeof(life_cases) / sizeof(life_cases[0]); i++) {
-        const life_case *c = &life_cases[i];
+    for (size_t i = 0; i < n; i++) {
+        const life_case *c = &cases[i];
         rm_sentiment s = run(c->text);
         if (s.score * c->sign < 0.05 || (c->term && !has_evidence(&s, c->term)))
             fail_msg("'%s' scored %.4f, want sign %d from '%s'", c->text, s.score, c->sign,
                      c->term ? c->term : "(any file)");
     }
+}
+
+static void lexicons_world_knowledge_words_score_in_context(void **state)
+{
+    (void)state;
+    check_cases(life_cases, sizeof(life_cases) / sizeof(life_cases[0]));
+}
+
+static void lexicons_critique_words_score_in_context(void **state)
+{
+    (void)state;
+    check_cases(critique_cases, sizeof(critique_cases) / sizeof(critique_cases[0]));
 }
 
 static void lexicons_neutral_senses_stay_neutral(void **state)
@@ -114,6 +142,7 @@ static void lexicons_neutral_senses_stay_neutral(void **state)
  * things, not verdicts. The list came from matching every word of a dictionary against the
  * lexicon (tools/lex_audit.sh) and reading the derived matches. */
 static const char *const derived_neutral[] = {
+    "I witnessed it", "generics",  "an articulated arm",
     "business",     "customer",      "political",    "politics",     "the resolution",
     "first impression", "respectively", "originally", "accommodation", "the assistant",
     "amenities",    "classical",  "chilli",     "a coupe",      "bubble",
@@ -272,40 +301,54 @@ static void lexicons_no_term_in_two_en_files_with_opposite_signs(void **state)
     assert_int_equal(clashes, 0);
 }
 
-static void lexicons_life_file_adds_only_new_polar_terms(void **state)
+/* Every entry of `file` is polar and in no other en file; returns how many it has. */
+static size_t file_adds_only_new_polar_terms(const char *file)
 {
     lex_rows rows = {0};
     char *files[32];
-    size_t n_files, life = 0, bad = 0;
-    (void)state;
+    size_t n_files, count = 0, bad = 0;
     n_files = load_en_files(&rows, files, 32);
     for (size_t i = 0; i < rows.n; i++) {
         const lex_row *r = &rows.v[i];
         bool repeated = (i > 0 && !strcmp(rows.v[i - 1].term, r->term)) ||
                         (i + 1 < rows.n && !strcmp(rows.v[i + 1].term, r->term));
-        if (strcmp(r->file, "en_life.tsv"))
+        if (strcmp(r->file, file))
             continue;
-        life++;
+        count++;
         if (repeated || r->valence == 0.0) {
-            fprintf(stderr, "en_life.tsv:%d: '%s' %s\n", r->line, r->term,
+            fprintf(stderr, "%s:%d: '%s' %s\n", file, r->line, r->term,
                     repeated ? "is in another en file" : "is neutral");
             bad++;
         }
     }
     free_en_files(&rows, files, n_files);
-    assert_true(life >= 1500);
     assert_int_equal(bad, 0);
+    return count;
+}
+
+static void lexicons_life_file_adds_only_new_polar_terms(void **state)
+{
+    (void)state;
+    assert_true(file_adds_only_new_polar_terms("en_life.tsv") >= 1500);
+}
+
+static void lexicons_critique_file_adds_only_new_polar_terms(void **state)
+{
+    (void)state;
+    assert_true(file_adds_only_new_polar_terms("en_critique.tsv") >= 250);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(lexicons_world_knowledge_words_score_in_context),
+        cmocka_unit_test(lexicons_critique_words_score_in_context),
         cmocka_unit_test(lexicons_neutral_senses_stay_neutral),
         cmocka_unit_test(lexicons_derived_words_keep_their_own_sense),
         cmocka_unit_test(lexicons_degree_adverbs_intensify_either_sign),
         cmocka_unit_test(lexicons_no_term_in_two_en_files_with_opposite_signs),
         cmocka_unit_test(lexicons_life_file_adds_only_new_polar_terms),
+        cmocka_unit_test(lexicons_critique_file_adds_only_new_polar_terms),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
