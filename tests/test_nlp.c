@@ -369,6 +369,25 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("12/10/2024") == 0.0);
 }
 
+/* Forms Snowball puts on another stem, or that a short stem cannot reach, still carry their
+ * lemma's valence (configs/lexicons/ru_forms.tsv); homographs of those forms stay neutral. */
+static void nlp_russian_word_forms(void **state)
+{
+    (void)state;
+    assert_true(sc("телефон очень удобен") > 0);
+    assert_true(sc("вкусен и свеж") > 0);
+    assert_true(sc("обрывы связи каждый день") < 0);
+    assert_true(sc("связь постоянно сбоит") < 0);
+    assert_true(sc("тупые консультанты") < 0);
+    assert_true(sc("опять проблему не решили") < 0);
+    assert_true(sc("за месяц без поломок") > 0);
+    assert_true(sc("спасибо за подарки") > sc("спасибо"));
+    /* homographs of a polar form */
+    assert_true(sc("купила носок") == 0.0);
+    assert_true(sc("опция БИТ подключена") == 0.0);
+    assert_true(sc("чай с мятой") == 0.0);
+}
+
 static void nlp_stems_do_not_collide(void **state)
 {
     rm_sentiment s;
@@ -594,6 +613,7 @@ int main(void)
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
         cmocka_unit_test(nlp_social_posts),
         cmocka_unit_test(nlp_ecommerce_phrases),
+        cmocka_unit_test(nlp_russian_word_forms),
         cmocka_unit_test(nlp_stems_do_not_collide),
         cmocka_unit_test(nlp_evidence_has_spans_and_terms),
         cmocka_unit_test(nlp_aspect_terms_do_not_collide),
