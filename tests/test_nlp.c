@@ -426,6 +426,15 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("овсяные отруби") == 0.0);
     assert_true(sc("пожарить") == 0.0);
     assert_true(sc("достать из коробки") == 0.0);
+    /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
+     * "help me" (a plea)/helped, depends/hung, opt out/refuse */
+    assert_true(sc("просто хочу узнать тариф") == 0.0);
+    assert_true(sc("это точно") == 0.0);
+    assert_true(sc("всё зависит от тарифа") == 0.0);
+    assert_true(sc("как отказаться от услуги") == 0.0);
+    assert_true(sc("телефон завис") < 0 && sc("мне отказали") < 0);
+    assert_true(sc("выдал ошибку") < 0 && sc("выдающийся результат") > 0);
+    assert_true(sc("повышение цен") < 0);
     /* the polar words keep their forms */
     assert_true(sc("дорогой") < 0 && sc("Советую!") > 0 && sc("не отфутболили") != 0.0);
     assert_true(sc("кормят завтраками") < 0 && sc("впустую") < 0);
