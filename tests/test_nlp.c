@@ -435,6 +435,12 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("телефон завис") < 0 && sc("мне отказали") < 0);
     assert_true(sc("выдал ошибку") < 0 && sc("выдающийся результат") > 0);
     assert_true(sc("повышение цен") < 0);
+    /* an intensifier merged with a polar word of its stem keeps its own sense when it is
+     * written as the intensifier: rather/satisfied, completely/perfect */
+    assert_true(sc("довольно большой размер") == 0.0);
+    assert_true(sc("это совершенно другой телефон") == 0.0);
+    assert_true(sc("я довольна") > 0 && sc("совершенно не работает") < 0);
+    assert_true(sc("добро пожаловать") > 0 && sc("в соответствии с договором") == 0.0);
     /* the polar words keep their forms */
     assert_true(sc("дорогой") < 0 && sc("Советую!") > 0 && sc("не отфутболили") != 0.0);
     assert_true(sc("кормят завтраками") < 0 && sc("впустую") < 0);
