@@ -330,6 +330,13 @@ static void nlp_social_posts(void **state)
 static void nlp_ecommerce_phrases(void **state)
 {
     (void)state;
+    /* service that does not happen: negated verbs of delivery and connection, "не удалось" */
+    assert_true(sc("платежи не проходят") < 0);
+    assert_true(sc("не приходят смс") < 0);
+    assert_true(sc("не могу подключиться к сети") < 0);
+    assert_true(sc("мобильный интернет работать не хочет") < 0);
+    assert_true(sc("не удалось загрузить новости") < 0);
+    assert_true(sc("не удалось найти недостатков") > 0);
     assert_true(sc("It fell apart after two days") < -0.4);
     assert_true(sc("Fits perfectly") > 0.4);
     assert_true(sc("I returned it") < 0);
