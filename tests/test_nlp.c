@@ -337,6 +337,10 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("мобильный интернет работать не хочет") < 0);
     assert_true(sc("не удалось загрузить новости") < 0);
     assert_true(sc("не удалось найти недостатков") > 0);
+    assert_true(sc("I can't connect to the network") < 0);
+    assert_true(sc("the payment didn't go through") < 0);
+    assert_true(sc("no one picks up the phone") < 0);
+    assert_true(sc("I contacted support") == 0.0);
     assert_true(sc("It fell apart after two days") < -0.4);
     assert_true(sc("Fits perfectly") > 0.4);
     assert_true(sc("I returned it") < 0);
