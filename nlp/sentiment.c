@@ -120,6 +120,38 @@ static void build_units(ctx *c)
 
 /* Sentences end at sentence punctuation and line breaks; clauses also at , ; and before a
  * contrast word. */
+static bool norm_in(const ctx *c, const unit *u, const char *const *words)
+{
+    const char *norm = c->toks->v[u->tok].norm;
+    for (; norm && *words; words++)
+        if (!strcmp(norm, *words))
+            return true;
+    return false;
+}
+
+/* Russian writes a comma inside a comparison: "не такой, как на фото", "так же, как". The
+ * comma between a form of "такой" (or "так") and "как" does not end the clause, so a
+ * negation before it reaches the comparison. */
+static bool comparison_comma(const ctx *c, size_t i)
+{
+    static const char *const such[] = {"такой", "такая", "такое", "такие", "такого",
+                                       "такую", "таким", "так", "же", NULL};
+    static const char *const as[] = {"как", NULL};
+    const unit *p = NULL, *nx = NULL;
+
+    for (size_t j = i + 1; j-- > 0;)
+        if (is_word(&c->u[j])) {
+            p = &c->u[j];
+            break;
+        }
+    for (size_t j = i + 1; j < c->n; j++)
+        if (is_word(&c->u[j])) {
+            nx = &c->u[j];
+            break;
+        }
+    return p && nx && p->ntok == 1 && nx->ntok >= 1 && norm_in(c, p, such) && norm_in(c, nx, as);
+}
+
 static void structure(ctx *c)
 {
     uint32_t sent = 0, clause = 0;
@@ -139,7 +171,8 @@ static void structure(ctx *c)
             any_lower |= (u->tflags & RM_TOK_LOWER) != 0;
             any_caps |= (u->tflags & RM_TOK_CAPS) != 0;
         }
-        if (last & (RM_TOK_SENT_END | RM_TOK_CLAUSE_END)) {
+        if ((last & RM_TOK_SENT_END) ||
+            ((last & RM_TOK_CLAUSE_END) && !comparison_comma(c, i))) {
             clause++;
             sent += (last & RM_TOK_SENT_END) != 0;
             open = false;

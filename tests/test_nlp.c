@@ -341,6 +341,13 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("the payment didn't go through") < 0);
     assert_true(sc("no one picks up the phone") < 0);
     assert_true(sc("I contacted support") == 0.0);
+    /* the comma of a Russian comparison does not end the clause */
+    assert_true(sc("Цвет совсем не такой, как на фото") < 0);
+    assert_true(sc("Такой же, как на фото") > 0);
+    assert_true(sc("Свою функцию выполняет") > 0);
+    assert_true(sc("Не тратьте деньги") < 0);
+    assert_true(sc("Хотела полюбить, но не сложилось") < 0);
+    assert_true(sc("Works as intended") > 0 && sc("Save your money and buy something else") < 0);
     assert_true(sc("It fell apart after two days") < -0.4);
     assert_true(sc("Fits perfectly") > 0.4);
     assert_true(sc("I returned it") < 0);
