@@ -23,6 +23,8 @@
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
 #define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
+#define PRIV_MIN 1.0f       /* a privative spends itself on a word at least this polar ("lack of
+                             * problems"); a weaker one ("refused to exchange") leaves it a complaint */
 #define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
 #define BRACKET_MAX 6
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
@@ -220,15 +222,16 @@ static const unit *prev_word(const ctx *c, size_t i)
     return NULL;
 }
 
-/* Does a word with one of the entry flags in `flags`, or any polar word when `flags` is 0,
- * follow i within `reach` words of its clause? */
-static bool follows(const ctx *c, size_t i, int reach, unsigned flags)
+/* Does a word with one of the entry flags in `flags`, or when `flags` is 0 a polar word of at
+ * least `min` valence, follow i within `reach` words of its clause? */
+static bool follows(const ctx *c, size_t i, int reach, unsigned flags, float min)
 {
     int words = 0;
     for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause && words < reach; j++) {
-        if (!is_word(&c->u[j]))
+        const unit *q = &c->u[j];
+        if (!is_word(q))
             continue;
-        if (flags ? has(&c->u[j], flags) : polar(&c->u[j]))
+        if (flags ? has(q, flags) : polar(q) && fabsf(q->e->valence) >= min)
             return true;
         words++;
     }
@@ -237,7 +240,7 @@ static bool follows(const ctx *c, size_t i, int reach, unsigned flags)
 
 static bool polar_follows(const ctx *c, size_t i)
 {
-    return follows(c, i, 2, 0);
+    return follows(c, i, 2, 0, 0.0f);
 }
 
 /* A word of absence or loss: a negator with a valence of its own ("no longer", "lacks",
@@ -247,11 +250,11 @@ static bool privative(const unit *u)
     return has(u, RM_LEX_NEG) && u->e->valence != 0.0f;
 }
 
-/* Does the privative at i reach a polar word or a negator ("lacks nothing")? Then its own
- * valence is spent on them. */
+/* Does the privative at i reach a clearly polar word or a negator ("lacks nothing")? Then its
+ * own valence is spent on them. */
 static bool privative_spent(const ctx *c, size_t i)
 {
-    return follows(c, i, WINDOW, 0) || follows(c, i, WINDOW, RM_LEX_NEG);
+    return follows(c, i, WINDOW, 0, PRIV_MIN) || follows(c, i, WINDOW, RM_LEX_NEG, 0.0f);
 }
 
 static const char *join_terms(ctx *c, const char *a, const char *b)
@@ -325,6 +328,8 @@ static void modify(ctx *c, size_t i)
         }
         d++;
     }
+    if (neg && privative(&c->u[neg_at]) && fabsf(u->e->valence) < PRIV_MIN)
+        neg = false; /* "refused to exchange it": the refusal is the complaint */
     cmp |= has(u, RM_LEX_CMP);
     if (neg && !u->has_neg && ((such && ever(c, neg_at)) || (be && (cmp || deg_this)))) {
         u->v *= factor * NEVER_SO;

@@ -129,6 +129,9 @@ static void nlp_privative_words(void **state)
     assert_true(sc("it never fails to impress") > 0);
     assert_true(sc("it failed to disappoint") > 0);
     assert_true(sc("failed miserably") < 0);
+    /* a weak word does not absorb the privative: the refusal is the complaint */
+    assert_true(sc("they refused to exchange it") < sc("exchange it"));
+    assert_true(sc("it lacks quality") < -0.1);
     assert_true(sc("перестал работать через неделю") < 0);
     assert_true(sc("наушники перестали заряжаться") < 0);
     assert_true(sc("голова перестала болеть") > 0);
