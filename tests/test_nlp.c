@@ -344,6 +344,11 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("the payment didn't go through") < 0);
     assert_true(sc("no one picks up the phone") < 0);
     assert_true(sc("I contacted support") == 0.0);
+    /* bank customers */
+    assert_true(sc("Банкомат съел карту") < 0);
+    assert_true(sc("Проценты грабительские") < 0);
+    assert_true(sc("Подняли комиссию за обслуживание карты") < 0);
+    assert_true(sc("Банкомат не выдал деньги") < 0);
     /* the comma of a Russian comparison does not end the clause */
     assert_true(sc("Цвет совсем не такой, как на фото") < 0);
     assert_true(sc("Такой же, как на фото") > 0);
