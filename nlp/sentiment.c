@@ -303,6 +303,10 @@ static void modify(ctx *c, size_t i)
         const unit *p = &c->u[j];
         if (!is_word(p))
             continue;
+        /* A hashtag comments on the post: only words of hashtags reach its words ("#SoHappy"),
+         * not the sentence before it ("...без подтверждения пользователя #Беспредел"). */
+        if ((u->tflags & RM_TOK_HASHTAG) && !(p->tflags & RM_TOK_HASHTAG))
+            break;
         if (p->e) {
             if (neg && privative(&c->u[neg_at]) && (p->e->flags & RM_LEX_NEG)) {
                 neg = false; /* "never fails to impress", "не перестаёт радовать" */

@@ -313,6 +313,9 @@ static void nlp_social_posts(void **state)
     /* camel-case hashtags are read as the words they join */
     assert_true(sc("first day at work #EpicFail") < -0.3);
     assert_true(sc("#SoHappy") > sc("#happy"));
+    /* the sentence before a hashtag does not reach into it; words inside it do */
+    assert_true(sc("списали деньги без подтверждения #Беспредел") < 0);
+    assert_true(sc("#NotHappy") < 0);
     /* slang intensifiers that are polar words only intensify before another polar word */
     assert_true(sc("wicked good") > sc("good"));
     assert_true(sc("mad good") > sc("good"));
