@@ -464,6 +464,9 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("телефон завис") < 0 && sc("мне отказали") < 0);
     assert_true(sc("выдал ошибку") < 0 && sc("выдающийся результат") > 0);
     assert_true(sc("повышение цен") < 0);
+    /* an infinitive of repair is an intention; the past form is the outcome */
+    assert_true(sc("постараемся исправить") == 0.0 && sc("быстро исправили") > 0);
+    assert_true(sc("помогите решить вопрос") == 0.0 && sc("вопрос решили") > 0);
     /* an intensifier merged with a polar word of its stem keeps its own sense when it is
      * written as the intensifier: rather/satisfied, completely/perfect */
     assert_true(sc("довольно большой размер") == 0.0);
