@@ -347,6 +347,12 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("the payment didn't go through") < 0);
     assert_true(sc("no one picks up the phone") < 0);
     assert_true(sc("I contacted support") == 0.0);
+    /* coarse complaints of customer tweets; the praising swear words stay praise */
+    assert_true(sc("реально заебал уже") < 0 && sc("заебись") > 0);
+    assert_true(sc("совсем охуели") < 0 && sc("всё охуенно") > 0);
+    assert_true(sc("билайн в метро не пашет") < 0);
+    assert_true(sc("интернет постоянно пропадает") < 0);
+    assert_true(sc("мегафон жрет деньги") < 0);
     /* bank customers */
     assert_true(sc("Банкомат съел карту") < 0);
     assert_true(sc("Проценты грабительские") < 0);
