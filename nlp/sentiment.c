@@ -23,8 +23,9 @@
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
 #define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
-#define PRIV_MIN 1.0f       /* a privative spends itself on a word at least this polar ("lack of
-                             * problems"); a weaker one ("refused to exchange") leaves it a complaint */
+#define PRIV_MIN 1.0f       /* a privative is spent on a word at least this polar ("lack of
+                             * problems"); before a weaker one ("refused to exchange") it stays a
+                             * complaint */
 #define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
 #define BRACKET_MAX 6
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
@@ -120,8 +121,6 @@ static void build_units(ctx *c)
     }
 }
 
-/* Sentences end at sentence punctuation and line breaks; clauses also at , ; and before a
- * contrast word. */
 static bool norm_in(const ctx *c, const unit *u, const char *const *words)
 {
     const char *norm = c->toks->v[u->tok].norm;
@@ -151,9 +150,11 @@ static bool comparison_comma(const ctx *c, size_t i)
             nx = &c->u[j];
             break;
         }
-    return p && nx && p->ntok == 1 && nx->ntok >= 1 && norm_in(c, p, such) && norm_in(c, nx, as);
+    return p && nx && p->ntok == 1 && norm_in(c, p, such) && norm_in(c, nx, as);
 }
 
+/* Sentences end at sentence punctuation and line breaks; clauses also at , ; and before a
+ * contrast word. */
 static void structure(ctx *c)
 {
     uint32_t sent = 0, clause = 0;
@@ -231,7 +232,7 @@ static bool follows(const ctx *c, size_t i, int reach, unsigned flags, float min
         const unit *q = &c->u[j];
         if (!is_word(q))
             continue;
-        if (flags ? has(q, flags) : polar(q) && fabsf(q->e->valence) >= min)
+        if (flags ? has(q, flags) : (polar(q) && fabsf(q->e->valence) >= min))
             return true;
         words++;
     }
