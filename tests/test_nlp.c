@@ -535,6 +535,14 @@ static void nlp_aspect_terms_do_not_collide(void **state)
     assert_non_null(hit_for(&s, "price"));
     assert_int_equal(run("my fitness tracker").n_aspects, 0);
     assert_int_equal(run("largely fine").n_aspects, 0);
+    assert_int_equal(run("the best purchase I've made this year").n_aspects, 0);
+    s = run("Feels flimsy and cheaply made");
+    assert_non_null(hit_for(&s, "quality"));
+    s = run("Took forever to arrive");
+    assert_non_null(hit_for(&s, "delivery"));
+    s = run("Love it, but it runs a bit small");
+    assert_non_null(hit_for(&s, "size_fit"));
+    assert_int_equal(hit_for(&s, "size_fit")->label, RM_LABEL_NEG);
     s = run("Дорогой, но хороший. The fit is perfect, the material is thin.");
     assert_non_null(hit_for(&s, "price"));
     assert_non_null(hit_for(&s, "size_fit"));
