@@ -540,6 +540,12 @@ static void nlp_aspect_terms_do_not_collide(void **state)
     assert_non_null(hit_for(&s, "quality"));
     s = run("Took forever to arrive");
     assert_non_null(hit_for(&s, "delivery"));
+    s = run("Перестал работать через два месяца");
+    assert_non_null(hit_for(&s, "durability"));
+    s = run("Хлипкий, сделан дёшево");
+    assert_non_null(hit_for(&s, "quality"));
+    assert_int_equal(hit_for(&s, "quality")->label, RM_LABEL_NEG);
+    assert_true(sc("Пришло с повреждениями") < 0);
     s = run("Love it, but it runs a bit small");
     assert_non_null(hit_for(&s, "size_fit"));
     assert_int_equal(hit_for(&s, "size_fit")->label, RM_LABEL_NEG);
