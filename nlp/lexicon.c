@@ -164,16 +164,17 @@ typedef struct line_ctx {
 /* Options that set a flag, by name. */
 static const struct {
     const char *name;
-    uint16_t flag;
+    uint32_t flag;
 } flag_options[] = {
     {"neg", RM_LEX_NEG},   {"but", RM_LEX_BUT},     {"although", RM_LEX_ALTHOUGH},
     {"too", RM_LEX_TOO},   {"degree", RM_LEX_DEGREE}, {"interj", RM_LEX_INTERJ},
     {"ever", RM_LEX_EVER}, {"such", RM_LEX_SUCH},   {"be", RM_LEX_BE},
     {"cmp", RM_LEX_CMP},   {"free", RM_LEX_FREE},     {"irr", RM_LEX_IRR},
     {"can", RM_LEX_CAN},   {"enough", RM_LEX_ENOUGH}, {"this", RM_LEX_THIS},
+    {"pace", RM_LEX_PACE},
 };
 
-static uint16_t flag_option(const char *o)
+static uint32_t flag_option(const char *o)
 {
     for (size_t i = 0; i < RM_ARRAY_LEN(flag_options); i++)
         if (!strcmp(o, flag_options[i].name))
@@ -186,7 +187,7 @@ static bool parse_options(line_ctx *c, char *opts, rm_lex_entry *e, bool *exact)
     char *save = NULL;
 
     for (char *o = strtok_r(opts, ", ", &save); o; o = strtok_r(NULL, ", ", &save)) {
-        uint16_t flag = flag_option(o);
+        uint32_t flag = flag_option(o);
         if (flag)
             e->flags |= flag;
         else if (!strcmp(o, "exact"))
@@ -237,7 +238,12 @@ static bool merge(line_ctx *c, uint32_t old)
             report_clash(c, old, "repeats");
             return false;
         }
-        return true; /* another form of the same word: the first keeps its valence */
+        /* another form of the same word: the first keeps its valence, and an option written
+         * on either form holds for both ("быстро" is a pace word, so "быстрый" is) */
+        e->flags |= add->flags;
+        if (add->boost > 0.0f && e->boost <= 0.0f)
+            e->boost = add->boost;
+        return true;
     }
     if (add->valence != 0.0f || e->valence != 0.0f) {
         const rm_lex_entry *zero = add->valence == 0.0f ? add : e;

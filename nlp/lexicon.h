@@ -48,14 +48,16 @@ enum {
     RM_LEX_IRR = 1 << 11,  /* "should", "would", "expected", "бы": "should be cheaper" */
     RM_LEX_CAN = 1 << 12,  /* "can't", "could": "can't recommend it enough" */
     RM_LEX_ENOUGH = 1 << 13, /* "enough", "more" after a verb that "can't" negates */
-    RM_LEX_THIS = 1 << 14    /* "this" of degree: "haven't been this happy" is very happy */
+    RM_LEX_THIS = 1 << 14,   /* "this" of degree: "haven't been this happy" is very happy */
+    RM_LEX_PACE = 1 << 15    /* "easily", "quickly", "быстро": after a complaint it intensifies
+                              * it ("breaks easily", "drains quickly") instead of praising */
 };
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */
     float valence;    /* -4..4; 0 for modifiers and neutral overrides */
     float boost;      /* 0: not a booster */
-    uint16_t flags;   /* RM_LEX_* */
+    uint32_t flags;   /* RM_LEX_* */
     uint8_t lang;     /* rm_lang; RM_LANG_AUTO for the emoji file */
 } rm_lex_entry;
 

@@ -10,6 +10,7 @@
 #define NEG_NEG (-0.5)      /* "not bad" is only mildly good */
 #define NEVER_SO 1.25       /* "never so happy", "couldn't be happier": negation that intensifies */
 #define FREE_FLIP 0.75      /* "stress-free" keeps three quarters of "stress", reversed */
+#define PACE_BOOST 1.25     /* "breaks easily", "drains quickly": the complaint, intensified */
 #define CAPS_ADD 0.7        /* an ALL-CAPS word among lower-case ones */
 #define ELONG_ADD 0.3       /* "goooood" */
 #define EXCL_ADD 0.25       /* per '!' in the sentence */
@@ -477,6 +478,49 @@ static bool free_of(ctx *c, size_t i)
     return true;
 }
 
+static const char *evidence_term(ctx *c, const unit *u);
+
+/* The word next to the pace word i, before it (across intensifiers: "broke so quickly") or
+ * right after it ("быстро сломался"), when that word is a complaint; else NULL. */
+static unit *pace_partner(ctx *c, size_t i)
+{
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;) {
+        unit *p = &c->u[j];
+        if (!is_word(p))
+            continue;
+        if (p->e && p->e->valence == 0.0f && p->e->boost > 0.0f)
+            continue;
+        if (p->v < 0)
+            return p;
+        break;
+    }
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++) {
+        unit *q = &c->u[j];
+        if (!is_word(q))
+            continue;
+        return q->v < 0 ? q : NULL;
+    }
+    return NULL;
+}
+
+/* An adverb of speed or ease praises what goes well ("arrived quickly", "installs easily") but
+ * next to a complaint it tells how badly it goes ("breaks easily", "drains quickly", "быстро
+ * сломался"): its own valence moves onto the complaint as an intensifier. */
+static void pace(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i], *w;
+        if (!is_word(u) || !has(u, RM_LEX_PACE) || u->v <= 0 || !(w = pace_partner(c, i)))
+            continue;
+        w->v *= PACE_BOOST;
+        w->term = w < u ? join_terms(c, evidence_term(c, w), u->e->term)
+                        : join_terms(c, u->e->term, evidence_term(c, w));
+        if (w < u)
+            w->span_ntok = u->tok + u->ntok - w->tok;
+        u->v = 0;
+    }
+}
+
 static void valence(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -523,7 +567,6 @@ static void valence(ctx *c)
 
 /* ---- "can't recommend it enough" ---- */
 
-static const char *evidence_term(ctx *c, const unit *u);
 
 static bool last_word_of_clause(const ctx *c, size_t i)
 {
@@ -788,6 +831,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     build_units(&c);
     structure(&c);
     valence(&c);
+    pace(&c);
     cannot_enough(&c);
     contrast(&c);
     closing(&c);

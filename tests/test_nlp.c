@@ -195,6 +195,15 @@ static void nlp_negation_that_intensifies(void **state)
 static void nlp_intensifiers_and_diminishers(void **state)
 {
     (void)state;
+    /* an adverb of speed or ease praises what goes well, but next to a complaint it tells how
+     * badly it goes */
+    assert_true(sc("arrived quickly") > 0 && sc("installs easily") > 0);
+    assert_true(sc("the battery drains quickly") < sc("the battery drains"));
+    assert_true(sc("the screen cracked easily") < sc("the screen cracked"));
+    assert_true(sc("it broke so quickly") < 0);
+    assert_true(sc("Screen scratches easily") < 0);
+    assert_true(sc("быстро сломался") < sc("сломался"));
+    assert_true(sc("быстро доставили") > 0);
     assert_true(sc("very good") > sc("good"));
     assert_true(sc("extremely good") > sc("very good"));
     assert_true(sc("slightly bad") > sc("bad"));
