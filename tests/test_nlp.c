@@ -108,6 +108,11 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("никаких проблем не было") > 0);
     /* scope ends at the clause: "bad" after the comma stays bad */
     assert_true(sc("not good, bad") < sc("not good"));
+    /* negators and intensifiers of more than one word */
+    assert_true(sc("Far from perfect") < 0 && sc("Anything but comfortable") < 0);
+    assert_true(sc("Nothing short of amazing") > sc("amazing"));
+    assert_true(sc("Leaves a lot to be desired") < 0);
+    assert_true(sc("Hard to find anything wrong with it") > 0);
     /* scope is three words: the negator is too far from "good" */
     assert_true(sc("no one in the shop was good") > 0);
 }
