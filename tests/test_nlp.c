@@ -113,6 +113,9 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("Nothing short of amazing") > sc("amazing"));
     assert_true(sc("Leaves a lot to be desired") < 0);
     assert_true(sc("Hard to find anything wrong with it") > 0);
+    assert_true(sc("Придраться не к чему") > 0 && sc("Жаловаться не на что") > 0);
+    assert_true(sc("Пожалела, что купила") < 0 && sc("не пожалеете") > 0);
+    assert_true(sc("Могло быть и хуже") > 0);
     /* scope is three words: the negator is too far from "good" */
     assert_true(sc("no one in the shop was good") > 0);
 }
