@@ -269,6 +269,16 @@ static const char *join_terms(ctx *c, const char *a, const char *b)
     return s;
 }
 
+/* The number 0 written before a noun counts it out: "0 issues", "0 complaints". Not a 0 glued
+ * to what precedes it, as in a score ("won 2-0") or a time ("10:0"). */
+static bool zero_count(const ctx *c, const unit *u)
+{
+    const rm_token *t = &c->toks->v[u->tok];
+    if (u->kind != RM_TOK_NUM || t->norm_len != 1 || t->norm[0] != '0')
+        return false;
+    return u->tok == 0 || c->toks->v[u->tok - 1].end < t->start;
+}
+
 /* Does the negator at j deny for all time ("never", "никогда не")? */
 static bool ever(const ctx *c, size_t j)
 {
@@ -303,6 +313,10 @@ static void modify(ctx *c, size_t i)
 
     for (size_t j = i; j-- > 0 && c->u[j].clause == u->clause && d < WINDOW;) {
         const unit *p = &c->u[j];
+        if (d == 0 && !neg && zero_count(c, p)) { /* "0 issues", as "zero issues" */
+            neg = true;
+            neg_at = j;
+        }
         if (!is_word(p))
             continue;
         /* A hashtag comments on the post: only words of hashtags reach its words ("#SoHappy"),

@@ -170,6 +170,8 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("I have zero issues with it") > 0);
     assert_true(sc("zero effort from support") < 0);
     assert_true(sc("ноль проблем") > 0);
+    assert_true(sc("I have 0 issues with it") > 0 && sc("0 complaints") > 0);
+    assert_true(sc("we won 2-0, great game") > sc("we won 2-0") && sc("won 2-0 great") > 0);
     /* no "never", no "be": ordinary negation */
     assert_true(sc("not so good") < 0);
     assert_true(sc("не так хорошо") < 0);
