@@ -116,6 +116,11 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("Придраться не к чему") > 0 && sc("Жаловаться не на что") > 0);
     assert_true(sc("Пожалела, что купила") < 0 && sc("не пожалеете") > 0);
     assert_true(sc("Могло быть и хуже") > 0);
+    assert_true(sc("Totally worth the hype") > 0 && sc("like walking on clouds") > 0);
+    assert_true(sc("your network has been down all day") < 0);
+    assert_true(sc("The box includes a cable but no power adapter") == 0.0);
+    assert_true(sc("интернета нет вторые сутки") < 0 && sc("без толку") < 0);
+    assert_true(sc("Носки протёрлись на пятке") < 0 && sc("пришла раньше срока") > 0);
     /* scope is three words: the negator is too far from "good" */
     assert_true(sc("no one in the shop was good") > 0);
 }
