@@ -11,6 +11,7 @@
 #define NEVER_SO 1.25       /* "never so happy", "couldn't be happier": negation that intensifies */
 #define FREE_FLIP 0.75      /* "stress-free" keeps three quarters of "stress", reversed */
 #define PACE_BOOST 1.25     /* "breaks easily", "drains quickly": the complaint, intensified */
+#define PACE_MIN 1.0        /* ...when it is one: "быстрый возврат" (a refund, -0.9) is praise */
 #define CAPS_ADD 0.7        /* an ALL-CAPS word among lower-case ones */
 #define ELONG_ADD 0.3       /* "goooood" */
 #define EXCL_ADD 0.25       /* per '!' in the sentence */
@@ -504,7 +505,7 @@ static unit *pace_partner(ctx *c, size_t i)
             continue;
         if (p->e && p->e->valence == 0.0f && p->e->boost > 0.0f)
             continue;
-        if (p->v < 0)
+        if (p->v <= -PACE_MIN)
             return p;
         break;
     }
@@ -512,7 +513,7 @@ static unit *pace_partner(ctx *c, size_t i)
         unit *q = &c->u[j];
         if (!is_word(q))
             continue;
-        return q->v < 0 ? q : NULL;
+        return q->v <= -PACE_MIN ? q : NULL;
     }
     return NULL;
 }
@@ -554,10 +555,12 @@ static void valence(ctx *c)
             if (u->v != 0.0 || !polar(u))
                 continue;
         }
-        /* An intensifier right before a polar word only intensifies ("pretty good"). */
+        /* An intensifier right before a polar word only intensifies ("pretty good"); a praising
+         * one before a size or amount word too ("super small" is no praise, "ужасно маленький"
+         * stays a complaint). */
         if (u->e->boost > 0.0f) {
             const unit *nw = next_word(c, i, 3);
-            if (nw && polar(nw))
+            if (nw && (polar(nw) || (u->e->valence > 0 && has(nw, RM_LEX_DEGREE))))
                 continue;
         }
         if (privative(u) && privative_spent(c, i))

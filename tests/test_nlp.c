@@ -223,6 +223,10 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Screen scratches easily") < 0);
     assert_true(sc("быстро сломался") < sc("сломался"));
     assert_true(sc("быстро доставили") > 0);
+    /* ...but only next to a clear complaint: a refund (-0.9) quickly is good news */
+    assert_true(sc("спасибо за быстрый возврат денег") > 0);
+    /* a praising intensifier before a size word praises nothing; a damning one still damns */
+    assert_true(sc("super small") == 0.0 && sc("ужасно маленький") < 0);
     assert_true(sc("very good") > sc("good"));
     assert_true(sc("extremely good") > sc("very good"));
     assert_true(sc("slightly bad") > sc("bad"));
