@@ -116,6 +116,10 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("Придраться не к чему") > 0 && sc("Жаловаться не на что") > 0);
     assert_true(sc("Пожалела, что купила") < 0 && sc("не пожалеете") > 0);
     assert_true(sc("Могло быть и хуже") > 0);
+    assert_true(sc("shipped without warning") < 0 && sc("I've had better") < 0);
+    assert_true(sc("The story drags but the ending makes up for it") > 0);
+    assert_true(sc("за такую цену ничего лучше нет") > 0 && sc("кэшбэк вернули как и обещали") > 0);
+    assert_true(sc("ВТБ не дает закрыть вклад через приложение") < 0);
     assert_true(sc("Totally worth the hype") > 0 && sc("like walking on clouds") > 0);
     assert_true(sc("your network has been down all day") < 0);
     assert_true(sc("The box includes a cable but no power adapter") == 0.0);
@@ -162,6 +166,7 @@ static void nlp_negation_that_intensifies(void **state)
 {
     (void)state;
     assert_true(sc("I have never been so disappointed") < sc("disappointed"));
+    assert_true(sc("it never looked better") > 0 && sc("doesn't look better") < 0);
     assert_true(sc("I have never been this happy") > sc("happy"));
     assert_true(sc("I couldn't be happier with it") > 0.4);
     assert_true(sc("the setup could not be easier") > 0);
