@@ -584,7 +584,6 @@ static void valence(ctx *c)
 
 /* ---- "can't recommend it enough" ---- */
 
-
 static bool last_word_of_clause(const ctx *c, size_t i)
 {
     for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
