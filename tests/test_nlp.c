@@ -117,6 +117,8 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("Пожалела, что купила") < 0 && sc("не пожалеете") > 0);
     assert_true(sc("Могло быть и хуже") > 0);
     assert_true(sc("shipped without warning") < 0 && sc("I've had better") < 0);
+    /* "like it" before a verb compares; it does not praise */
+    assert_true(sc("The soup tasted like it came out of a can") <= 0 && sc("I like it") > 0);
     assert_true(sc("The story drags but the ending makes up for it") > 0);
     assert_true(sc("за такую цену ничего лучше нет") > 0 && sc("кэшбэк вернули как и обещали") > 0);
     assert_true(sc("ВТБ не дает закрыть вклад через приложение") < 0);
