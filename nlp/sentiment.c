@@ -123,13 +123,17 @@ static void build_units(ctx *c)
     }
 }
 
-static bool norm_in(const ctx *c, const unit *u, const char *const *words)
+static const unit *prev_word(const ctx *c, size_t i)
 {
-    const char *norm = c->toks->v[u->tok].norm;
-    for (; norm && *words; words++)
-        if (!strcmp(norm, *words))
-            return true;
-    return false;
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;)
+        if (is_word(&c->u[j]))
+            return &c->u[j];
+    return NULL;
+}
+
+static const char *norm_of(const ctx *c, const unit *u)
+{
+    return c->toks->v[u->tok].norm;
 }
 
 /* Russian writes a comma inside a comparison: "не такой, как на фото", "так же, как". The
@@ -138,21 +142,20 @@ static bool norm_in(const ctx *c, const unit *u, const char *const *words)
 static bool comparison_comma(const ctx *c, size_t i)
 {
     static const char *const such[] = {"такой", "такая", "такое", "такие", "такого",
-                                       "такую", "таким", "так", "же", NULL};
-    static const char *const as[] = {"как", NULL};
-    const unit *p = NULL, *nx = NULL;
+                                       "такую", "таким", "так", "же"};
+    const unit *p = prev_word(c, i), *nx = NULL;
 
-    for (size_t j = i + 1; j-- > 0;)
-        if (is_word(&c->u[j])) {
-            p = &c->u[j];
-            break;
-        }
-    for (size_t j = i + 1; j < c->n; j++)
-        if (is_word(&c->u[j])) {
+    if (!p || p->ntok != 1 || !norm_of(c, p))
+        return false;
+    for (size_t j = i + 1; j < c->n && !nx; j++)
+        if (is_word(&c->u[j]))
             nx = &c->u[j];
-            break;
-        }
-    return p && nx && p->ntok == 1 && norm_in(c, p, such) && norm_in(c, nx, as);
+    if (!nx || !norm_of(c, nx) || strcmp(norm_of(c, nx), "как"))
+        return false;
+    for (size_t k = 0; k < RM_ARRAY_LEN(such); k++)
+        if (!strcmp(norm_of(c, p), such[k]))
+            return true;
+    return false;
 }
 
 /* Sentences end at sentence punctuation and line breaks; clauses also at , ; and before a
@@ -214,14 +217,6 @@ static const unit *next_word(const ctx *c, size_t i, size_t reach)
         if (--reach == 0)
             break;
     }
-    return NULL;
-}
-
-static const unit *prev_word(const ctx *c, size_t i)
-{
-    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;)
-        if (is_word(&c->u[j]))
-            return &c->u[j];
     return NULL;
 }
 
