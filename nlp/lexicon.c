@@ -171,7 +171,8 @@ static const struct {
     {"ever", RM_LEX_EVER}, {"such", RM_LEX_SUCH},   {"be", RM_LEX_BE},
     {"cmp", RM_LEX_CMP},   {"free", RM_LEX_FREE},     {"irr", RM_LEX_IRR},
     {"can", RM_LEX_CAN},   {"enough", RM_LEX_ENOUGH}, {"this", RM_LEX_THIS},
-    {"pace", RM_LEX_PACE},
+    {"pace", RM_LEX_PACE}, {"absent", RM_LEX_ABSENT},
+    {"func", RM_LEX_FUNC},
 };
 
 static uint32_t flag_option(const char *o)

@@ -49,8 +49,10 @@ enum {
     RM_LEX_CAN = 1 << 12,  /* "can't", "could": "can't recommend it enough" */
     RM_LEX_ENOUGH = 1 << 13, /* "enough", "more" after a verb that "can't" negates */
     RM_LEX_THIS = 1 << 14,   /* "this" of degree: "haven't been this happy" is very happy */
-    RM_LEX_PACE = 1 << 15    /* "easily", "quickly", "быстро": after a complaint it intensifies
+    RM_LEX_PACE = 1 << 15,   /* "easily", "quickly", "быстро": after a complaint it intensifies
                               * it ("breaks easily", "drains quickly") instead of praising */
+    RM_LEX_ABSENT = 1 << 16, /* "no", "нет" before a thing: its absence ("no instructions") */
+    RM_LEX_FUNC = 1 << 17    /* a function word: pronoun, article, preposition ("no I didn't") */
 };
 
 typedef struct rm_lex_entry {

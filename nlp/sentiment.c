@@ -25,6 +25,7 @@
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
 #define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
+#define ABSENCE_VALENCE (-1.0)  /* "no instructions": a thing missing */
 #define PRIV_MIN 1.0f       /* a privative is spent on a word at least this polar ("lack of
                              * problems"); before a weaker one ("refused to exchange") it stays a
                              * complaint */
@@ -377,15 +378,39 @@ static bool lone_negator(const ctx *c, size_t i)
     return true;
 }
 
-/* Valence that no single entry carries: "too big", a dangling "не очень", a lone "No.". */
+/* "No" right before a word of no valence and no lexicon role, with nothing polar after it in
+ * reach: a thing is missing ("no instructions", "нет инструкции"). The word it names. */
+static const unit *absent_thing(const ctx *c, size_t i)
+{
+    const unit *u = &c->u[i], *nx;
+
+    if (!has(u, RM_LEX_ABSENT) || u->ntok != 1 || i + 1 >= c->n)
+        return NULL;
+    nx = &c->u[i + 1];
+    if (!is_word(nx) || (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f ||
+                                    nx->e->flags)) || nx->clause != u->clause || (nx->tflags & RM_TOK_HASHTAG))
+        return NULL;
+    if (follows(c, i, WINDOW, 0, 0.0f) || follows(c, i, WINDOW, RM_LEX_NEG, 0.0f))
+        return NULL;
+    return nx;
+}
+
+/* Valence that no single entry carries: "too big", a dangling "не очень", a lone "No.", a
+ * missing thing. */
 static void rule_valence(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
-    const unit *p = prev_word(c, i);
+    const unit *p = prev_word(c, i), *nx;
 
     if (lone_negator(c, i)) {
         u->v = emphasis(c, u, LONE_NEG_VALENCE);
         u->term = u->e->term;
+        return;
+    }
+    if ((nx = absent_thing(c, i))) {
+        u->v = emphasis(c, u, ABSENCE_VALENCE);
+        u->term = join_terms(c, u->e->term, norm_of(c, nx));
+        u->span_ntok = 2;
         return;
     }
     if (!is_word(u) || !u->e || !p || !p->e || p != &c->u[i - 1])

@@ -162,6 +162,32 @@ static void nlp_privative_words(void **state)
     assert_true(sc("больше не работает") < 0);
 }
 
+/* "no"/"нет" right before a word of no valence and no role names a missing thing: a complaint.
+ * Before a polar word it negates; before a function word it is no absence; the absences that
+ * are welcome are phrases of their own. */
+static void nlp_absence(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    s = run("Came with no instructions");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "no instructions"));
+    assert_true(sc("No plot whatsoever") < 0 && sc("no one came") < 0);
+    assert_true(sc("нет инструкции") < 0);
+    /* a polar word after it is negated instead */
+    assert_true(sc("no problems at all") > 0 && sc("no real instructions") < 0);
+    assert_true(sc("нет проблем") > 0);
+    /* a function word after it: a reply, not a missing thing */
+    assert_true(sc("no I did it myself") == 0.0);
+    assert_true(sc("у меня нет у них счёта") == 0.0);
+    /* welcome absences and idioms are phrases */
+    assert_true(sc("no extra charge") > 0 && sc("no-brainer") > 0 && sc("нет очереди") > 0);
+    assert_true(sc("no matter what") == 0.0);
+    /* the absence is weighed with the rest of the review */
+    assert_true(sc("a great price, no manual") > 0);
+    assert_true(sc("a great price, no manual") < sc("a great price"));
+}
+
 /* Negations that praise or blame: "never" with "so/such/this", and a negator, "be", then a
  * comparative. Plain negations of the same words still flip. */
 static void nlp_negation_that_intensifies(void **state)
@@ -316,7 +342,6 @@ static void nlp_social_posts(void **state)
     assert_true(sc("Нет.") < 0);
     assert_true(sc("No, I loved it") > 0.4);
     assert_true(sc("No problem.") > 0);
-    assert_true(sc("no one came") == 0.0);
     /* chat words, laughs and faces */
     assert_true(sc("@you WTG!!!") > 0.3);
     assert_true(sc("what was ur fav part?") > 0);
@@ -711,6 +736,7 @@ int main(void)
         cmocka_unit_test(nlp_label_thresholds),
         cmocka_unit_test(nlp_negation_flips_within_scope),
         cmocka_unit_test(nlp_privative_words),
+        cmocka_unit_test(nlp_absence),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
