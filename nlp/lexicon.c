@@ -172,7 +172,7 @@ static const struct {
     {"cmp", RM_LEX_CMP},   {"free", RM_LEX_FREE},     {"irr", RM_LEX_IRR},
     {"can", RM_LEX_CAN},   {"enough", RM_LEX_ENOUGH}, {"this", RM_LEX_THIS},
     {"pace", RM_LEX_PACE}, {"absent", RM_LEX_ABSENT},
-    {"func", RM_LEX_FUNC},
+    {"func", RM_LEX_FUNC}, {"will", RM_LEX_WILL}, {"revisit", RM_LEX_REVISIT},
 };
 
 static uint32_t flag_option(const char *o)

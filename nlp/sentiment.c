@@ -21,6 +21,7 @@
 #define BUT_AFTER 1.5
 #define CLOSING 1.5         /* a face or interjection that ends a post: its verdict */
 #define WINDOW 3            /* words back that a negator or intensifier reaches */
+#define REVISIT_REACH 6     /* words back that intent or denial of "be back" is sought */
 #define EXCESS_BOOST 1.3    /* "too expensive" */
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
@@ -378,6 +379,32 @@ static bool lone_negator(const ctx *c, size_t i)
     return true;
 }
 
+/* A revisit term ("go back", "be back", "stay here again") judges when said with intent
+ * ("will definitely be back", "can't wait to go back") and, reversed, when denied: a negator
+ * anywhere in the REVISIT_REACH words before it in its clause, which also reaches across
+ * "think" and "if" ("won't go back", "never coming back", "I don't think I will be back", "not
+ * sure if we will go back", "hell no will I go back"). Told as a story ("we went back to the
+ * hotel", "be back later") it judges nothing. */
+enum { REVISIT_STORY, REVISIT_INTENT, REVISIT_DENIED };
+
+static int revisit_mood(const ctx *c, size_t i, size_t *neg_at)
+{
+    int d = 0, mood = REVISIT_STORY;
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause && d < REVISIT_REACH;) {
+        const unit *p = &c->u[j];
+        if (!is_word(p))
+            continue;
+        if (has(p, RM_LEX_WILL)) {
+            mood = mood == REVISIT_STORY ? REVISIT_INTENT : mood;
+        } else if (has(p, RM_LEX_NEG) || p->has_neg) {
+            *neg_at = j;
+            return REVISIT_DENIED;
+        }
+        d++;
+    }
+    return mood;
+}
+
 /* "No" right before a word of no valence and no lexicon role, with nothing polar after it in
  * reach: a thing is missing ("no instructions", "нет инструкции"). The word it names. */
 static const unit *absent_thing(const ctx *c, size_t i)
@@ -556,6 +583,26 @@ static void pace(ctx *c)
     }
 }
 
+/* Valence of the revisit term at i; true when settled (told as a story, or denied: "won't be
+ * back" is as strong a verdict as "will be back"), false when it is intent and goes on through
+ * the usual intensifiers. */
+static bool revisit(ctx *c, size_t i)
+{
+    unit *u = &c->u[i];
+    size_t neg_at = 0;
+
+    switch (revisit_mood(c, i, &neg_at)) {
+    case REVISIT_INTENT:
+        return false;
+    case REVISIT_DENIED:
+        u->v = emphasis(c, u, -u->e->valence);
+        u->negated = true;
+        return true;
+    default:
+        return true;
+    }
+}
+
 static void valence(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -584,6 +631,8 @@ static void valence(ctx *c)
                 continue;
         }
         if (privative(u) && privative_spent(c, i))
+            continue;
+        if (has(u, RM_LEX_REVISIT) && revisit(c, i))
             continue;
         u->v = emphasis(c, u, u->e->valence);
         if (has(u, RM_LEX_FREE) && free_of(c, i))

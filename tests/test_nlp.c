@@ -188,6 +188,28 @@ static void nlp_absence(void **state)
     assert_true(sc("a great price, no manual") < sc("a great price"));
 }
 
+/* Coming back is the verdict of a visit: with intent it praises, denied it damns as strongly,
+ * and told as a story it says nothing. */
+static void nlp_revisit(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    assert_true(sc("Will be back again!") > 0.3 && sc("We'd definitely go back here again.") > 0.3);
+    assert_true(sc("I would stay here again") > 0 && sc("can't wait to go back") > 0);
+    s = run("Won't go back.");
+    assert_true(s.score < -0.3);
+    assert_non_null(evidence_for(&s, "not go back"));
+    assert_true(fabs(sc("I won't be back.") + sc("I will be back.")) < 1e-9);
+    assert_true(sc("Never going back") < 0 && sc("I will never shop here again") < 0);
+    /* the denial reaches across "think", "if" and "doubt" */
+    assert_true(sc("I don't think we'll be going back anytime soon") < 0);
+    assert_true(sc("Not sure if we will go back") < 0 && sc("I doubt I'll be back") < 0);
+    /* a story, or a plan with no intent word, judges nothing */
+    assert_true(sc("We went back to the hotel") == 0.0 && sc("go back to page one") == 0.0);
+    assert_true(sc("обязательно вернусь") > 0 && sc("больше сюда не приду") < 0);
+    assert_true(sc("вернусь домой вечером") == 0.0);
+}
+
 /* Negations that praise or blame: "never" with "so/such/this", and a negator, "be", then a
  * comparative. Plain negations of the same words still flip. */
 static void nlp_negation_that_intensifies(void **state)
@@ -737,6 +759,7 @@ int main(void)
         cmocka_unit_test(nlp_negation_flips_within_scope),
         cmocka_unit_test(nlp_privative_words),
         cmocka_unit_test(nlp_absence),
+        cmocka_unit_test(nlp_revisit),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
