@@ -411,7 +411,7 @@ static const unit *absent_thing(const ctx *c, size_t i)
 {
     const unit *u = &c->u[i], *nx;
 
-    if (!has(u, RM_LEX_ABSENT) || u->ntok != 1 || i + 1 >= c->n)
+    if (!has(u, RM_LEX_ABSENT) || i + 1 >= c->n)
         return NULL;
     nx = &c->u[i + 1];
     if (!is_word(nx) || (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f ||
@@ -437,7 +437,7 @@ static void rule_valence(ctx *c, size_t i)
     if ((nx = absent_thing(c, i))) {
         u->v = emphasis(c, u, ABSENCE_VALENCE);
         u->term = join_terms(c, u->e->term, norm_of(c, nx));
-        u->span_ntok = 2;
+        u->span_ntok = u->ntok + nx->ntok;
         return;
     }
     if (!is_word(u) || !u->e || !p || !p->e || p != &c->u[i - 1])

@@ -174,6 +174,10 @@ static void nlp_absence(void **state)
     assert_non_null(evidence_for(&s, "no instructions"));
     assert_true(sc("No plot whatsoever") < 0 && sc("no one came") < 0);
     assert_true(sc("нет инструкции") < 0);
+    s = run("hardly any meat here");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "hardly any meat"));
+    assert_int_equal(s.evidence[0].end, strlen("hardly any meat"));
     /* a polar word after it is negated instead */
     assert_true(sc("no problems at all") > 0 && sc("no real instructions") < 0);
     assert_true(sc("нет проблем") > 0);
