@@ -24,6 +24,7 @@
 #define REVISIT_REACH 6     /* words back that intent or denial of "be back" is sought */
 #define EXCESS_BOOST 1.3    /* "too expensive" */
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
+#define SUFFICE_VALENCE 1.0   /* "long enough": a size word before "enough" */
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
 #define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
 #define ABSENCE_VALENCE (-1.0)  /* "no instructions": a thing missing */
@@ -422,8 +423,8 @@ static const unit *absent_thing(const ctx *c, size_t i)
     return nx;
 }
 
-/* Valence that no single entry carries: "too big", a dangling "не очень", a lone "No.", a
- * missing thing. */
+/* Valence that no single entry carries: "too big", "long enough", a dangling "не очень", a
+ * lone "No.", a missing thing. */
 static void rule_valence(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
@@ -438,6 +439,14 @@ static void rule_valence(ctx *c, size_t i)
         u->v = emphasis(c, u, ABSENCE_VALENCE);
         u->term = join_terms(c, u->e->term, norm_of(c, nx));
         u->span_ntok = u->ntok + nx->ntok;
+        return;
+    }
+    if (has(u, RM_LEX_DEGREE) && i + 1 < c->n && has(&c->u[i + 1], RM_LEX_ENOUGH) &&
+        !has(&c->u[i + 1], RM_LEX_CMP) && c->u[i + 1].clause == u->clause) {
+        u->v = SUFFICE_VALENCE;
+        u->term = join_terms(c, u->e->term, c->u[i + 1].e->term);
+        u->span_ntok = u->ntok + c->u[i + 1].ntok;
+        modify(c, i);
         return;
     }
     if (!is_word(u) || !u->e || !p || !p->e || p != &c->u[i - 1])

@@ -192,6 +192,19 @@ static void nlp_absence(void **state)
     assert_true(sc("a great price, no manual") < sc("a great price"));
 }
 
+/* A size word before "enough" is sufficiency, praise; negated, a lack ("not big enough"). */
+static void nlp_sufficiency(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    s = run("The cord is long enough to reach my bed");
+    assert_true(s.score > 0);
+    assert_non_null(evidence_for(&s, "long enough"));
+    assert_true(sc("not big enough") < 0 && sc("barely loud enough") < 0);
+    assert_true(sc("not good enough") < 0 && sc("good enough") > 0);
+    assert_true(sc("big enough, not too big") > sc("big enough"));
+}
+
 /* Coming back is the verdict of a visit: with intent it praises, denied it damns as strongly,
  * and told as a story it says nothing. */
 static void nlp_revisit(void **state)
@@ -764,6 +777,7 @@ int main(void)
         cmocka_unit_test(nlp_privative_words),
         cmocka_unit_test(nlp_absence),
         cmocka_unit_test(nlp_revisit),
+        cmocka_unit_test(nlp_sufficiency),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
