@@ -559,8 +559,8 @@ static unit *pace_partner(ctx *c, size_t i)
         unit *p = &c->u[j];
         if (!is_word(p))
             continue;
-        if (p->e && p->e->valence == 0.0f && p->e->boost > 0.0f)
-            continue;
+        if (p->e && p->e->valence == 0.0f && (p->e->boost > 0.0f || has(p, RM_LEX_TOO)))
+            continue; /* "broke so quickly", "scratches way too easily" */
         if (p->v <= -PACE_MIN)
             return p;
         break;

@@ -189,6 +189,9 @@ static void nlp_absence(void **state)
     assert_true(sc("no matter what") == 0.0);
     /* the absence is weighed with the rest of the review */
     assert_true(sc("a great price, no manual") > 0);
+    /* quantities that deny: before a complaint they praise, alone they complain */
+    assert_true(sc("very little lag") > 0 && sc("it does very little") < 0);
+    assert_true(sc("it rarely works") < 0 && sc("nowhere near as good") < 0);
     assert_true(sc("a great price, no manual") < sc("a great price"));
 }
 
@@ -292,6 +295,8 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("the battery drains quickly") < sc("the battery drains"));
     assert_true(sc("the screen cracked easily") < sc("the screen cracked"));
     assert_true(sc("it broke so quickly") < 0);
+    assert_true(sc("the screen scratches way too easily") < sc("the screen scratches"));
+    assert_true(sc("mediocre at best") < sc("mediocre"));
     assert_true(sc("Screen scratches easily") < 0);
     assert_true(sc("быстро сломался") < sc("сломался"));
     assert_true(sc("быстро доставили") > 0);
