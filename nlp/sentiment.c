@@ -51,6 +51,7 @@ typedef struct unit {
     uint16_t kind, tflags;   /* of the first token */
     bool negated;
     const char *neg_term;    /* the privative that negated it ("lack"), or NULL: "not" */
+    bool neg_post;           /* ...written after it ("lag is nonexistent") */
     bool has_neg;            /* the term itself holds a negator ("<neg> fit", "not bad") */
 } unit;
 
@@ -289,6 +290,42 @@ static bool ever(const ctx *c, size_t j)
     return p && has(p, RM_LEX_EVER);
 }
 
+/* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
+ * is gone", "боль прошла"): the first polar word up to WINDOW words before it in its clause,
+ * when that word is clearly polar and no negator stands between ("the pain is not gone"). */
+static size_t post_target(const ctx *c, size_t j)
+{
+    int d = 0;
+    for (size_t k = j; k-- > 0 && c->u[k].clause == c->u[j].clause && d < WINDOW;) {
+        const unit *p = &c->u[k];
+        if (!is_word(p))
+            continue;
+        if (has(p, RM_LEX_NEG))
+            return SIZE_MAX;
+        if (polar(p) && p->e->boost <= 0.0f)
+            return fabsf(p->e->valence) >= PRIV_MIN ? k : SIZE_MAX;
+        d++;
+    }
+    return SIZE_MAX;
+}
+
+/* The post-privative after the polar word i that reaches back to it, or SIZE_MAX. */
+static size_t post_privative_of(const ctx *c, size_t i)
+{
+    int d = 0;
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause && d < WINDOW; j++) {
+        const unit *q = &c->u[j];
+        if (!is_word(q))
+            continue;
+        if (has(q, RM_LEX_POST))
+            return post_target(c, j) == i ? j : SIZE_MAX;
+        if (polar(q) && q->e->boost <= 0.0f)
+            return SIZE_MAX;
+        d++;
+    }
+    return SIZE_MAX;
+}
+
 /* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
  * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
  * own negator is not negated again: "ни разу не пожалела" is Russian negative concord.
@@ -307,7 +344,7 @@ static void modify(ctx *c, size_t i)
     unit *u = &c->u[i];
     double factor = 1.0;
     bool neg = false, such = false, be = false, cmp = false, irr = false, deg_this = false;
-    size_t neg_at = 0;
+    size_t neg_at = 0, j_post;
     int d = 0;
 
     for (size_t j = i; j-- > 0 && c->u[j].clause == u->clause && d < WINDOW;) {
@@ -349,6 +386,10 @@ static void modify(ctx *c, size_t i)
     }
     if (neg && privative(&c->u[neg_at]) && fabsf(u->e->valence) < PRIV_MIN)
         neg = false; /* "refused to exchange it": the refusal is the complaint */
+    if (!neg && (j_post = post_privative_of(c, i)) != SIZE_MAX) {
+        neg = true; /* "lag is nonexistent": the word after denies it */
+        neg_at = j_post;
+    }
     cmp |= has(u, RM_LEX_CMP);
     if (neg && !u->has_neg && ((such && ever(c, neg_at)) || (be && (cmp || deg_this)))) {
         u->v *= factor * NEVER_SO;
@@ -356,8 +397,10 @@ static void modify(ctx *c, size_t i)
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */
         u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
         u->negated = true;
-        if (neg && privative(&c->u[neg_at]))
+        if (neg && (privative(&c->u[neg_at]) || has(&c->u[neg_at], RM_LEX_POST))) {
             u->neg_term = c->u[neg_at].e->term;
+            u->neg_post = neg_at > i;
+        }
     } else {
         u->v *= factor;
     }
@@ -641,6 +684,8 @@ static void valence(ctx *c)
         }
         if (privative(u) && privative_spent(c, i))
             continue;
+        if (has(u, RM_LEX_POST) && post_target(c, i) != SIZE_MAX)
+            continue; /* spent on the word before it */
         if (has(u, RM_LEX_REVISIT) && revisit(c, i))
             continue;
         u->v = emphasis(c, u, u->e->valence);
@@ -839,7 +884,8 @@ static const char *evidence_term(ctx *c, const unit *u)
     if (!u->negated)
         return u->e->term;
     if (u->neg_term)
-        return join_terms(c, u->neg_term, u->e->term);
+        return u->neg_post ? join_terms(c, u->e->term, u->neg_term)
+                           : join_terms(c, u->neg_term, u->e->term);
     return join_terms(c, u->e->lang == RM_LANG_RU ? "не" : "not", u->e->term);
 }
 

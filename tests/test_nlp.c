@@ -135,6 +135,7 @@ static void nlp_negation_flips_within_scope(void **state)
  * word they reach and are a complaint on their own; a negator before them cancels them. */
 static void nlp_privative_words(void **state)
 {
+    rm_sentiment s;
     (void)state;
     assert_true(sc("it is no longer good") < 0);
     assert_true(sc("the app no longer crashes") > 0);
@@ -160,6 +161,14 @@ static void nlp_privative_words(void **state)
     assert_true(sc("голова перестала болеть") > 0);
     assert_true(sc("не перестаёт радовать") > 0);
     assert_true(sc("больше не работает") < 0);
+    /* privatives after their word reach back to it: a complaint that is gone is praise */
+    s = run("Shutter lag is practically nonexistent");
+    assert_true(s.score > 0);
+    assert_non_null(evidence_for(&s, "lag nonexistent"));
+    assert_true(sc("Customer service is nonexistent") < 0);
+    assert_true(sc("the pain is gone") > 0 && sc("the magic is gone") < 0);
+    assert_true(sc("the pain is not gone") < 0 && sc("my parcel disappeared") < 0);
+    assert_true(sc("боль прошла") > 0 && sc("платёж прошёл") == 0.0 && sc("звук пропал") < 0);
 }
 
 /* "no"/"нет" right before a word of no valence and no role names a missing thing: a complaint.
