@@ -197,6 +197,9 @@ static void nlp_absence(void **state)
     assert_true(sc("no extra charge") > 0 && sc("no-brainer") > 0 && sc("нет очереди") > 0);
     assert_true(sc("no matter what") == 0.0);
     /* the absence is weighed with the rest of the review */
+    /* praise in the past tells of a decline */
+    assert_true(sc("it used to be good") < 0 && sc("раньше было лучше") < 0);
+    assert_true(sc("раньше было хуже") > 0 && sc("пришла раньше срока") > 0);
     assert_true(sc("a great price, no manual") > 0);
     /* quantities that deny: before a complaint they praise, alone they complain */
     assert_true(sc("very little lag") > 0 && sc("it does very little") < 0);
