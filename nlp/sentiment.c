@@ -569,8 +569,9 @@ static bool ironic(const ctx *c, const unit *u)
            is_quote(c, after);
 }
 
-/* "stress-free", "guilt free", "pain-free": "free" right after a complaint makes it praise.
- * Moves the valence onto the complaint and returns true. */
+/* "stress-free", "guilt free", "pain-free": "free" right after a complaint makes it praise;
+ * hyphened to praise it makes a complaint ("charisma-free"). Moves the valence onto the word
+ * before and returns true. */
 static bool free_of(ctx *c, size_t i)
 {
     unit *u = &c->u[i], *p;
@@ -579,11 +580,15 @@ static bool free_of(ctx *c, size_t i)
     if (!is_word(u))
         return false;
     p = (unit *)prev_word(c, i);
-    if (!p || !p->e || p->v >= 0 || p->negated)
+    if (!p || !p->e || p->v == 0 || p->negated)
         return false;
     from = c->toks->v[p->tok + p->ntok - 1].end;
     to = c->toks->v[u->tok].start;
     if (to - from > 1 || (to - from == 1 && c->text[from] != ' ' && c->text[from] != '-'))
+        return false;
+    /* Praise is freed from only with a hyphen ("charisma-free", "fun-free"); "a fun free app"
+     * is fun and costs nothing. */
+    if (p->v > 0 && (p->v < PRIV_MIN || to - from != 1 || c->text[from] != '-'))
         return false;
     p->v = -p->v * FREE_FLIP;
     p->term = join_terms(c, p->term ? p->term : p->e->term, u->e->term);

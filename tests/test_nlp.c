@@ -296,6 +296,8 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("guilt free") > 0);
     assert_true(sc("pain free at last") > 0);
     assert_true(sc("not free") < sc("free"));
+    /* ...and hyphened to praise: a lack */
+    assert_true(sc("The lead man is charisma-free") < 0 && sc("a fun free app") > 0);
 }
 
 static void nlp_intensifiers_and_diminishers(void **state)
