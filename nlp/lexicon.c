@@ -173,7 +173,7 @@ static const struct {
     {"can", RM_LEX_CAN},   {"enough", RM_LEX_ENOUGH}, {"this", RM_LEX_THIS},
     {"pace", RM_LEX_PACE}, {"absent", RM_LEX_ABSENT},
     {"func", RM_LEX_FUNC}, {"will", RM_LEX_WILL}, {"revisit", RM_LEX_REVISIT},
-    {"post", RM_LEX_POST},
+    {"post", RM_LEX_POST}, {"or", RM_LEX_OR}, {"raise", RM_LEX_RAISE},
 };
 
 static uint32_t flag_option(const char *o)

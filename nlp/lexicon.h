@@ -56,8 +56,11 @@ enum {
     RM_LEX_WILL = 1 << 18,   /* intent: "will", "'ll", "would", "definitely", "want to" */
     RM_LEX_REVISIT = 1 << 19, /* coming back: "go back", "be back", "stay here again"; it judges
                                * only after intent or a negator ("will be back", "won't go back") */
-    RM_LEX_POST = 1 << 20     /* a privative after its word: "lag is nonexistent", "the pain is
+    RM_LEX_POST = 1 << 20,    /* a privative after its word: "lag is nonexistent", "the pain is
                                * gone", "боль прошла" */
+    RM_LEX_OR = 1 << 21,      /* "or", "или": carries a negation on ("wasn't helpful or kind") */
+    RM_LEX_RAISE = 1 << 22    /* "think", "believe": a negator before it reaches the clause it
+                               * governs ("I don't think you will be disappointed") */
 };
 
 typedef struct rm_lex_entry {

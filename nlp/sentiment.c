@@ -22,6 +22,7 @@
 #define CLOSING 1.5         /* a face or interjection that ends a post: its verdict */
 #define WINDOW 3            /* words back that a negator or intensifier reaches */
 #define REVISIT_REACH 6     /* words back that intent or denial of "be back" is sought */
+#define RAISE_REACH 7       /* words back that "don't think" reaches ("...you will be happy") */
 #define EXCESS_BOOST 1.3    /* "too expensive" */
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
 #define SUFFICE_VALENCE 1.0   /* "long enough": a size word before "enough" */
@@ -326,6 +327,47 @@ static size_t post_privative_of(const ctx *c, size_t i)
     return SIZE_MAX;
 }
 
+/* A negation carried over "or" from the word before: "wasn't helpful or friendly", "no warmth
+ * or charm", "didn't laugh or even smile". The index of that negated word, or SIZE_MAX. */
+static size_t coordinated_negation(const ctx *c, size_t i)
+{
+    bool or_seen = false;
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;) {
+        const unit *p = &c->u[j];
+        if (!is_word(p))
+            continue;
+        if (p->e && p->e->valence == 0.0f && p->e->boost > 0.0f)
+            continue; /* "or even" */
+        if (!or_seen && has(p, RM_LEX_OR)) {
+            or_seen = true;
+            continue;
+        }
+        return or_seen && polar(p) && (p->negated || p->has_neg) ? j : SIZE_MAX;
+    }
+    return SIZE_MAX;
+}
+
+/* A negator right before a verb of opinion ("don't think", "don't believe", "don't see how")
+ * denies the clause that verb governs, up to RAISE_REACH words on: "I don't think you will be
+ * disappointed". The negator's index, or SIZE_MAX. */
+static size_t raised_negation(const ctx *c, size_t i)
+{
+    int d = 0;
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause && d < RAISE_REACH;) {
+        const unit *p = &c->u[j], *q;
+        if (!is_word(p))
+            continue;
+        if (polar(p) && p->e->boost <= 0.0f)
+            return SIZE_MAX;
+        if (has(p, RM_LEX_RAISE)) {
+            q = prev_word(c, j);
+            return q && has(q, RM_LEX_NEG) && !privative(q) ? (size_t)(q - c->u) : SIZE_MAX;
+        }
+        d++;
+    }
+    return SIZE_MAX;
+}
+
 /* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
  * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
  * own negator is not negated again: "ни разу не пожалела" is Russian negative concord.
@@ -388,6 +430,11 @@ static void modify(ctx *c, size_t i)
         neg = false; /* "refused to exchange it": the refusal is the complaint */
     if (!neg && (j_post = post_privative_of(c, i)) != SIZE_MAX) {
         neg = true; /* "lag is nonexistent": the word after denies it */
+        neg_at = j_post;
+    }
+    if (!neg && ((j_post = coordinated_negation(c, i)) != SIZE_MAX ||
+                 (j_post = raised_negation(c, i)) != SIZE_MAX)) {
+        neg = true;
         neg_at = j_post;
     }
     cmp |= has(u, RM_LEX_CMP);

@@ -127,6 +127,12 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("The box includes a cable but no power adapter") == 0.0);
     assert_true(sc("интернета нет вторые сутки") < 0 && sc("без толку") < 0);
     assert_true(sc("Носки протёрлись на пятке") < 0 && sc("пришла раньше срока") > 0);
+    /* negation carries over "or", and across a verb of opinion into the clause it governs */
+    assert_true(sc("The waiter wasn't helpful or friendly") < sc("The waiter wasn't helpful"));
+    assert_true(sc("no warmth or charm") < 0 && sc("Didn't laugh or even smile once") < 0);
+    assert_true(sc("I don't think you will be disappointed") > 0);
+    assert_true(sc("I really don't see how anyone could enjoy this movie") < 0);
+    assert_true(sc("I think you will be disappointed") < 0);
     /* scope is three words: the negator is too far from "good" */
     assert_true(sc("no one in the shop was good") > 0);
 }
