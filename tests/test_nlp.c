@@ -189,6 +189,7 @@ static void nlp_absence(void **state)
     assert_non_null(evidence_for(&s, "no instructions"));
     assert_true(sc("No plot whatsoever") < 0 && sc("no one came") < 0);
     assert_true(sc("нет инструкции") < 0);
+    assert_true(sc("ни звонка, ни смс") < 0 && sc("ни разу не пожалела") > 0);
     s = run("hardly any meat here");
     assert_true(s.score < 0);
     assert_non_null(evidence_for(&s, "hardly any meat"));
