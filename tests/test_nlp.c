@@ -167,6 +167,7 @@ static void nlp_privative_words(void **state)
     assert_true(sc("голова перестала болеть") > 0);
     assert_true(sc("не перестаёт радовать") > 0);
     assert_true(sc("больше не работает") < 0);
+    assert_true(sc("my scalp stopped flaking") > 0 && sc("it stopped working") < 0);
     /* privatives after their word reach back to it: a complaint that is gone is praise */
     s = run("Shutter lag is practically nonexistent");
     assert_true(s.score > 0);
