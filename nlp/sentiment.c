@@ -726,12 +726,14 @@ static void valence(ctx *c)
             if (u->v != 0.0 || !polar(u))
                 continue;
         }
-        /* An intensifier right before a polar word only intensifies ("pretty good"); a praising
-         * one before a size or amount word too ("super small" is no praise, "ужасно маленький"
-         * stays a complaint). */
+        /* An intensifier right before a polar word only intensifies ("pretty good", "terribly
+         * good"); a damning one before a faint word judges on its own ("terrible fit": "fit" is
+         * +0.4). A praising one before a size or amount word only intensifies too ("super
+         * small" is no praise, "ужасно маленький" stays a complaint). */
         if (u->e->boost > 0.0f) {
             const unit *nw = next_word(c, i, 3);
-            if (nw && (polar(nw) || (u->e->valence > 0 && has(nw, RM_LEX_DEGREE))))
+            if (nw && ((polar(nw) && (u->e->valence >= 0 || fabsf(nw->e->valence) >= PRIV_MIN)) ||
+                       (u->e->valence > 0 && has(nw, RM_LEX_DEGREE))))
                 continue;
         }
         if (privative(u) && privative_spent(c, i))

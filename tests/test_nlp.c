@@ -133,6 +133,8 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("I don't think you will be disappointed") > 0);
     assert_true(sc("I really don't see how anyone could enjoy this movie") < 0);
     assert_true(sc("I think you will be disappointed") < 0);
+    /* a damning intensifier before a faint word damns on its own */
+    assert_true(sc("Terrible fit.") < 0 && sc("terribly good") > 0 && sc("pretty cheap") < 0);
     /* scope is three words: the negator is too far from "good" */
     assert_true(sc("no one in the shop was good") > 0);
 }
