@@ -53,7 +53,7 @@ enum {
                               * it ("breaks easily", "drains quickly") instead of praising */
     RM_LEX_ABSENT = 1 << 16, /* "no", "нет" before a thing: its absence ("no instructions") */
     RM_LEX_FUNC = 1 << 17,   /* a function word: pronoun, article, preposition ("no I didn't") */
-    RM_LEX_WILL = 1 << 18,   /* intent: "will", "'ll", "would", "definitely", "want to" */
+    RM_LEX_WILL = 1 << 18,   /* intent: "will", "'ll", "would", "definitely", "gonna" */
     RM_LEX_REVISIT = 1 << 19, /* coming back: "go back", "be back", "stay here again"; it judges
                                * only after intent or a negator ("will be back", "won't go back") */
     RM_LEX_POST = 1 << 20,    /* a privative after its word: "lag is nonexistent", "the pain is

@@ -478,19 +478,17 @@ static bool lone_negator(const ctx *c, size_t i)
  * hotel", "be back later") it judges nothing. */
 enum { REVISIT_STORY, REVISIT_INTENT, REVISIT_DENIED };
 
-static int revisit_mood(const ctx *c, size_t i, size_t *neg_at)
+static int revisit_mood(const ctx *c, size_t i)
 {
     int d = 0, mood = REVISIT_STORY;
     for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause && d < REVISIT_REACH;) {
         const unit *p = &c->u[j];
         if (!is_word(p))
             continue;
-        if (has(p, RM_LEX_WILL)) {
-            mood = mood == REVISIT_STORY ? REVISIT_INTENT : mood;
-        } else if (has(p, RM_LEX_NEG) || p->has_neg) {
-            *neg_at = j;
+        if (has(p, RM_LEX_WILL))
+            mood = REVISIT_INTENT;
+        else if (has(p, RM_LEX_NEG) || p->has_neg)
             return REVISIT_DENIED;
-        }
         d++;
     }
     return mood;
@@ -505,9 +503,10 @@ static const unit *absent_thing(const ctx *c, size_t i)
     if (!has(u, RM_LEX_ABSENT) || i + 1 >= c->n)
         return NULL;
     nx = &c->u[i + 1];
-    if (!is_word(nx) || (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f ||
-                                    nx->e->flags)) || nx->clause != u->clause || (nx->tflags & RM_TOK_HASHTAG))
+    if (!is_word(nx) || nx->clause != u->clause || (nx->tflags & RM_TOK_HASHTAG))
         return NULL;
+    if (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f || nx->e->flags))
+        return NULL; /* polar, a modifier, or a word with a role ("no I didn't") */
     if (follows(c, i, WINDOW, 0, 0.0f) || follows(c, i, WINDOW, RM_LEX_NEG, 0.0f))
         return NULL;
     return nx;
@@ -693,9 +692,8 @@ static void pace(ctx *c)
 static bool revisit(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
-    size_t neg_at = 0;
 
-    switch (revisit_mood(c, i, &neg_at)) {
+    switch (revisit_mood(c, i)) {
     case REVISIT_INTENT:
         return false;
     case REVISIT_DENIED:
