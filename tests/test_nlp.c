@@ -133,6 +133,11 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("I don't think you will be disappointed") > 0);
     assert_true(sc("I really don't see how anyone could enjoy this movie") < 0);
     assert_true(sc("I think you will be disappointed") < 0);
+    /* praise in the past tells of a decline */
+    assert_true(sc("it used to be good") < 0 && sc("раньше было лучше") < 0);
+    assert_true(sc("раньше было хуже") > 0 && sc("пришла раньше срока") > 0);
+    /* "at best" caps a verdict */
+    assert_true(sc("mediocre at best") < sc("mediocre"));
     /* a damning intensifier before a faint word damns on its own */
     assert_true(sc("Terrible fit.") < 0 && sc("terribly good") > 0 && sc("pretty cheap") < 0);
     /* scope is three words: the negator is too far from "good" */
@@ -170,6 +175,9 @@ static void nlp_privative_words(void **state)
     assert_true(sc("не перестаёт радовать") > 0);
     assert_true(sc("больше не работает") < 0);
     assert_true(sc("my scalp stopped flaking") > 0 && sc("it stopped working") < 0);
+    /* quantities that deny: before a complaint they praise, alone they complain */
+    assert_true(sc("very little lag") > 0 && sc("it does very little") < 0);
+    assert_true(sc("it rarely works") < 0 && sc("nowhere near as good") < 0);
     /* privatives after their word reach back to it: a complaint that is gone is praise */
     s = run("Shutter lag is practically nonexistent");
     assert_true(s.score > 0);
@@ -208,13 +216,7 @@ static void nlp_absence(void **state)
     assert_true(sc("no extra charge") > 0 && sc("no-brainer") > 0 && sc("нет очереди") > 0);
     assert_true(sc("no matter what") == 0.0);
     /* the absence is weighed with the rest of the review */
-    /* praise in the past tells of a decline */
-    assert_true(sc("it used to be good") < 0 && sc("раньше было лучше") < 0);
-    assert_true(sc("раньше было хуже") > 0 && sc("пришла раньше срока") > 0);
     assert_true(sc("a great price, no manual") > 0);
-    /* quantities that deny: before a complaint they praise, alone they complain */
-    assert_true(sc("very little lag") > 0 && sc("it does very little") < 0);
-    assert_true(sc("it rarely works") < 0 && sc("nowhere near as good") < 0);
     assert_true(sc("a great price, no manual") < sc("a great price"));
 }
 
@@ -321,7 +323,6 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("the screen cracked easily") < sc("the screen cracked"));
     assert_true(sc("it broke so quickly") < 0);
     assert_true(sc("the screen scratches way too easily") < sc("the screen scratches"));
-    assert_true(sc("mediocre at best") < sc("mediocre"));
     assert_true(sc("Screen scratches easily") < 0);
     assert_true(sc("быстро сломался") < sc("сломался"));
     assert_true(sc("быстро доставили") > 0);
