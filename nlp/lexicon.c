@@ -174,6 +174,7 @@ static const struct {
     {"pace", RM_LEX_PACE}, {"absent", RM_LEX_ABSENT},
     {"func", RM_LEX_FUNC}, {"will", RM_LEX_WILL}, {"revisit", RM_LEX_REVISIT},
     {"post", RM_LEX_POST}, {"or", RM_LEX_OR}, {"raise", RM_LEX_RAISE},
+    {"ask", RM_LEX_ASK},   {"actual", RM_LEX_ACTUAL},
 };
 
 static uint32_t flag_option(const char *o)

@@ -59,8 +59,12 @@ enum {
     RM_LEX_POST = 1 << 20,    /* a privative after its word: "lag is nonexistent", "the pain is
                                * gone", "боль прошла" */
     RM_LEX_OR = 1 << 21,      /* "or", "или": carries a negation on ("wasn't helpful or kind") */
-    RM_LEX_RAISE = 1 << 22    /* "think", "believe": a negator before it reaches the clause it
+    RM_LEX_RAISE = 1 << 22,   /* "think", "believe": a negator before it reaches the clause it
                                * governs ("I don't think you will be disappointed") */
+    RM_LEX_ASK = 1 << 23,     /* a question that asks for information: "does", "is", "which" as
+                               * a question's first word, "подскажите", "anyone" anywhere */
+    RM_LEX_ACTUAL = 1 << 24   /* "actually", "реально" before a plain verb: the thing does what
+                               * it should ("bags that actually tear along the line") */
 };
 
 typedef struct rm_lex_entry {

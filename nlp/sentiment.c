@@ -16,7 +16,9 @@
 #define ELONG_ADD 0.3       /* "goooood" */
 #define EXCL_ADD 0.25       /* per '!' in the sentence */
 #define EXCL_MAX 4
-#define QUESTION 0.5        /* a question asks rather than judges: "is it worth it?" */
+#define QUESTION 0.5        /* a question asks rather than judges: "why is it so loud?" */
+#define INQUIRY 0.1         /* a question that asks for information: "does it fit a 55 gallon
+                             * tank?", "почтой или сдэком?" */
 #define BUT_BEFORE 0.5
 #define BUT_AFTER 1.5
 #define CLOSING 1.5         /* a face or interjection that ends a post: its verdict */
@@ -29,6 +31,7 @@
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
 #define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
 #define ABSENCE_VALENCE (-1.0)  /* "no instructions": a thing missing */
+#define ACTUAL_VALENCE 0.8      /* "the instructions actually made sense" */
 #define PRIV_MIN 1.0f       /* a privative is spent on a word at least this polar ("lack of
                              * problems"); before a weaker one ("refused to exchange") it stays a
                              * complaint */
@@ -496,24 +499,35 @@ static int revisit_mood(const ctx *c, size_t i)
 
 /* "No" right before a word of no valence and no lexicon role, with nothing polar after it in
  * reach: a thing is missing ("no instructions", "нет инструкции"). The word it names. */
-static const unit *absent_thing(const ctx *c, size_t i)
+/* The word right after a word with `flag`, when it is a plain word of its clause: no valence,
+ * no modifier, no role ("no I didn't", "actually a"), no hashtag, and nothing polar in reach. */
+static const unit *bare_next(const ctx *c, size_t i, unsigned flag)
 {
     const unit *u = &c->u[i], *nx;
 
-    if (!has(u, RM_LEX_ABSENT) || i + 1 >= c->n)
+    if (!has(u, flag) || i + 1 >= c->n)
         return NULL;
     nx = &c->u[i + 1];
     if (!is_word(nx) || nx->clause != u->clause || (nx->tflags & RM_TOK_HASHTAG))
         return NULL;
     if (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f || nx->e->flags))
-        return NULL; /* polar, a modifier, or a word with a role ("no I didn't") */
-    if (follows(c, i, WINDOW, 0, 0.0f) || follows(c, i, WINDOW, RM_LEX_NEG, 0.0f))
+        return NULL;
+    if (follows(c, i, WINDOW, 0, 0.0f))
+        return NULL;
+    return nx;
+}
+
+static const unit *absent_thing(const ctx *c, size_t i)
+{
+    const unit *nx = bare_next(c, i, RM_LEX_ABSENT);
+
+    if (nx && follows(c, i, WINDOW, RM_LEX_NEG, 0.0f))
         return NULL;
     return nx;
 }
 
 /* Valence that no single entry carries: "too big", "long enough", a dangling "не очень", a
- * lone "No.", a missing thing. */
+ * lone "No.", a missing thing, a thing that "actually" works. */
 static void rule_valence(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
@@ -528,6 +542,13 @@ static void rule_valence(ctx *c, size_t i)
         u->v = emphasis(c, u, ABSENCE_VALENCE);
         u->term = join_terms(c, u->e->term, norm_of(c, nx));
         u->span_ntok = u->ntok + nx->ntok;
+        return;
+    }
+    if ((nx = bare_next(c, i, RM_LEX_ACTUAL))) { /* "actually tear", "doesn't actually clean" */
+        u->v = ACTUAL_VALENCE;
+        u->term = join_terms(c, u->e->term, norm_of(c, nx));
+        u->span_ntok = u->ntok + nx->ntok;
+        modify(c, i);
         return;
     }
     if (has(u, RM_LEX_DEGREE) && i + 1 < c->n && has(&c->u[i + 1], RM_LEX_ENOUGH) &&
@@ -987,11 +1008,33 @@ static void collect_clauses(ctx *c, rm_senti_result *out)
     }
 }
 
+/* A word that makes its question a request for information: an auxiliary or "which" that
+ * opens the sentence ("Does it fit...?"), a request anywhere ("anyone know", "подскажите"), or
+ * a choice ("red or blue?"). A rhetorical question opens with "why", "who" or "how" instead. */
+static bool inquiry_word(const ctx *c, size_t i)
+{
+    const unit *u = &c->u[i];
+
+    if (!is_word(u) || !u->e)
+        return false;
+    if (has(u, RM_LEX_OR))
+        return true;
+    if (!has(u, RM_LEX_ASK))
+        return false;
+    if (!has(u, RM_LEX_FUNC))
+        return true;
+    for (size_t j = i; j-- > 0 && c->u[j].sent == u->sent;)
+        if (is_word(&c->u[j]))
+            return false;
+    return true;
+}
+
 static double total(ctx *c, rm_senti_result *out)
 {
     double *weighted = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(double));
     int *excl = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(int));
     int *quest = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(int));
+    bool *asks = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(bool));
     double sum = 0;
 
     out->n_sent = c->n_sent;
@@ -1000,6 +1043,8 @@ static double total(ctx *c, rm_senti_result *out)
         const unit *u = &c->u[i];
         weighted[u->sent] += u->v * u->w;
         out->sent_sum[u->sent] += u->v;
+        if (inquiry_word(c, i))
+            asks[u->sent] = true;
         if (u->kind == RM_TOK_PUNCT) {
             excl[u->sent] += c->toks->v[u->tok].n_excl;
             quest[u->sent] += c->toks->v[u->tok].n_quest;
@@ -1008,7 +1053,7 @@ static double total(ctx *c, rm_senti_result *out)
     for (size_t s = 0; s < c->n_sent; s++) {
         double w = weighted[s];
         if (quest[s] && !excl[s])
-            w *= QUESTION;
+            w *= asks[s] ? INQUIRY : QUESTION;
         sum += w + sign(w) * EXCL_ADD * RM_MIN(excl[s], EXCL_MAX);
     }
     return sum;

@@ -220,6 +220,44 @@ static void nlp_absence(void **state)
     assert_true(sc("a great price, no manual") < sc("a great price"));
 }
 
+/* "actually" before a plain verb: the thing does what it should; negated, it does not. */
+static void nlp_actually(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    s = run("The instructions actually made sense.");
+    assert_true(s.score > 0);
+    assert_non_null(evidence_for(&s, "actually made"));
+    assert_true(sc("bags that actually tear along the line") > 0);
+    assert_true(sc("it doesn't actually cut anything") < 0);
+    assert_true(sc("кэшбек реально приходит") > 0);
+    /* not before a function word, and not when a polar word is in reach: it judges */
+    assert_true(sc("it is actually a bag") == 0.0);
+    assert_true(sc("it actually arrived broken") < 0);
+    /* "реальная скорость" is not "реально" */
+    assert_true(sc("какая реальная скорость вечером") == 0.0);
+}
+
+/* A question that asks for information judges less than one that complains. */
+static void nlp_questions(void **state)
+{
+    (void)state;
+    /* halved: "why is it so loud?" still complains */
+    assert_true(sc("why is it so loud?") < 0 && sc("why is it so loud?") > sc("it is so loud"));
+    /* an inquiry weighs a tenth: mild words in it stay neutral */
+    assert_true(sc("Does this printer support AirPrint?") == 0.0 ||
+                fabs(sc("Does this printer support AirPrint?")) < 0.05);
+    assert_true(fabs(sc("Anyone know if this fits a Les Paul style body?")) < 0.05);
+    assert_true(fabs(sc("подскажите, победа разрешает провозить самокат?")) < 0.05);
+    assert_true(fabs(sc("самокат или купер, кто быстрее возит?")) < 0.05);
+    assert_true(sc("Does this printer support AirPrint?") < sc("This printer supports AirPrint."));
+    /* an auxiliary inside the sentence does not make it an inquiry */
+    assert_true(sc("Why would anyone design a printer this bad?") <
+                0.5 * sc("Does anyone design a printer this bad?"));
+    /* with "!" it exclaims */
+    assert_true(sc("Is this the best blender ever?!") > 0.3);
+}
+
 /* A size word before "enough" is sufficiency, praise; negated, a lack ("not big enough"). */
 static void nlp_sufficiency(void **state)
 {
@@ -267,6 +305,9 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("the setup could not be easier") > 0);
     assert_true(sc("couldn't be more pleased") > 0);
     assert_true(sc("it can't be worse") < 0);
+    /* comparatives: "has never been clearer" */
+    assert_true(sc("the water has never been clearer") > 0);
+    assert_true(sc("it could be cleaner") < 0 && sc("it should be faster") < 0);
     assert_true(sc("никогда не был так доволен") > sc("доволен"));
     assert_true(sc("не может быть лучше") > 0);
     /* any negator, a be-verb, then "this": the degree is reached now, not denied */
@@ -809,6 +850,8 @@ int main(void)
         cmocka_unit_test(nlp_absence),
         cmocka_unit_test(nlp_revisit),
         cmocka_unit_test(nlp_sufficiency),
+        cmocka_unit_test(nlp_actually),
+        cmocka_unit_test(nlp_questions),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
