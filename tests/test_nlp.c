@@ -610,6 +610,15 @@ static void nlp_stems_do_not_collide(void **state)
     /* "used" and "useful" share the stem "use"; the guard keeps them apart */
     assert_true(sc("I used it twice") == 0.0);
     assert_true(sc("very useful") > 0);
+    /* so a phrase is written with its verb in the base form: "run small" covers "runs small" */
+    assert_true(sc("They run small") < 0 && sc("It runs small") < 0);
+    assert_true(sc("these feel cheap") < 0 && sc("it keeps breaking") < 0);
+    /* "понимающий" (understanding) is not "понимать" (to understand); "выключается" (switches
+     * itself off) is not "выключают" (they switch off); "тупо" (simply) is not "тупой" */
+    assert_true(sc("как это понимать") == 0.0 && sc("понимающий менеджер") > 0);
+    assert_true(sc("во сколько выключают свет") == 0.0 && sc("телефон сам выключается") < 0);
+    assert_true(sc("тупо позвонили и все решили") >= 0);
+    assert_true(sc("тупо не работает") < sc("не работает"));
     /* a guard that dropped a final e wants an e, i or y after it: "severe" is not "several" */
     assert_true(sc("several days") == 0.0);
     assert_true(sc("severely damaged") < sc("damaged"));
