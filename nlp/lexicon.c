@@ -174,7 +174,8 @@ static const struct {
     {"pace", RM_LEX_PACE}, {"absent", RM_LEX_ABSENT},
     {"func", RM_LEX_FUNC}, {"will", RM_LEX_WILL}, {"revisit", RM_LEX_REVISIT},
     {"post", RM_LEX_POST}, {"or", RM_LEX_OR}, {"raise", RM_LEX_RAISE},
-    {"ask", RM_LEX_ASK},   {"actual", RM_LEX_ACTUAL},
+    {"ask", RM_LEX_ASK},   {"actual", RM_LEX_ACTUAL}, {"occasion", RM_LEX_OCCASION},
+    {"purpose", RM_LEX_PURPOSE},
 };
 
 static uint32_t flag_option(const char *o)

@@ -63,8 +63,11 @@ enum {
                                * governs ("I don't think you will be disappointed") */
     RM_LEX_ASK = 1 << 23,     /* a question that asks for information: "does", "is", "which" as
                                * a question's first word, "подскажите", "anyone" anywhere */
-    RM_LEX_ACTUAL = 1 << 24   /* "actually", "реально" before a plain verb: the thing does what
+    RM_LEX_ACTUAL = 1 << 24,  /* "actually", "реально" before a plain verb: the thing does what
                                * it should ("bags that actually tear along the line") */
+    RM_LEX_OCCASION = 1 << 25, /* an occasion, "wedding", "birthday", "trip": after a `purpose`
+                                * word it is what a thing was bought for, not an experience */
+    RM_LEX_PURPOSE = 1 << 26   /* "for", "as": "bought as a wedding gift" */
 };
 
 typedef struct rm_lex_entry {

@@ -726,6 +726,27 @@ static bool revisit(ctx *c, size_t i)
     }
 }
 
+/* "bought it as a wedding gift", "for my husband's birthday": an occasion after "for" or "as",
+ * with no polar word between, names what the thing is for; it colours nothing. */
+static bool occasion_of_purchase(const ctx *c, size_t i)
+{
+    int words = 0;
+
+    if (!has(&c->u[i], RM_LEX_OCCASION))
+        return false;
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause && words < WINDOW + 1;) {
+        const unit *p = &c->u[j];
+        if (!is_word(p))
+            continue;
+        if (has(p, RM_LEX_PURPOSE))
+            return true;
+        if (polar(p) && !has(p, RM_LEX_OCCASION))
+            return false;
+        words++;
+    }
+    return false;
+}
+
 static void valence(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -740,6 +761,8 @@ static void valence(ctx *c)
                                            c->toks->v[u->tok].start);
             continue;
         }
+        if (occasion_of_purchase(c, i))
+            continue;
         if (!polar(u) || has(u, RM_LEX_DEGREE)) {
             rule_valence(c, i);
             if (u->v != 0.0 || !polar(u))

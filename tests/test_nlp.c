@@ -238,6 +238,18 @@ static void nlp_actually(void **state)
     assert_true(sc("какая реальная скорость вечером") == 0.0);
 }
 
+/* An occasion after "for" or "as" is what a thing was bought for, not an experience. */
+static void nlp_occasion_of_purchase(void **state)
+{
+    (void)state;
+    assert_true(sc("Bought as a wedding gift, haven't opened it yet.") == 0.0);
+    assert_true(sc("Ordered it for my husband's birthday.") == 0.0);
+    /* the occasion itself still colours a post about it */
+    assert_true(sc("My wedding was last weekend") > 0);
+    /* a polar word between them stops the purpose */
+    assert_true(sc("for a truly awful birthday") < 0);
+}
+
 /* A question that asks for information judges less than one that complains. */
 static void nlp_questions(void **state)
 {
@@ -861,6 +873,7 @@ int main(void)
         cmocka_unit_test(nlp_sufficiency),
         cmocka_unit_test(nlp_actually),
         cmocka_unit_test(nlp_questions),
+        cmocka_unit_test(nlp_occasion_of_purchase),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
