@@ -529,6 +529,8 @@ static bool try_western_emoticon(lexer *lx)
     if (p >= lx->len || !is_mouth((char)lx->s[p], letter_eyes))
         return false;
     mouth = (char)lx->s[p];
+    if (eyes == 'X' && mouth == 'P')
+        return false; /* "Windows XP": capital XP is an acronym, the face is "xP" */
     bracket = !letter_eyes && strchr(")(][", mouth) != NULL;
     while (p < lx->len && lx->s[p] == (unsigned char)mouth) {
         p++;

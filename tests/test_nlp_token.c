@@ -94,6 +94,18 @@ static void token_no_emoticon_inside_words_times_and_urls(void **state)
     assert_int_equal(t.v[5].end, strlen("at 10:30 see http://x.ru/a:)b"));
 }
 
+/* Capital "XP" is an acronym ("Windows XP"); the face is written "xP" or "XD". */
+static void token_xp_is_an_acronym(void **state)
+{
+    rm_tokens t = split("runs on Windows XP, lol xP XD");
+    (void)state;
+    assert_int_equal(t.v[2].kind, RM_TOK_WORD);
+    assert_int_equal(t.v[3].kind, RM_TOK_WORD);
+    assert_string_equal(t.v[3].norm, "xp");
+    assert_int_equal(t.v[6].kind, RM_TOK_EMOTICON);
+    assert_int_equal(t.v[7].kind, RM_TOK_EMOTICON);
+}
+
 static void token_social_emoticons_and_kaomoji(void **state)
 {
     rm_tokens t = split("(: ): :l \\o/ \xE0\xB2\xA0_\xE0\xB2\xA0 \xC2\xAF\\_(\xE3\x83\x84)_/\xC2\xAF "
@@ -267,6 +279,7 @@ int main(void)
         cmocka_unit_test(token_emoji_drop_modifiers),
         cmocka_unit_test(token_western_emoticons),
         cmocka_unit_test(token_no_emoticon_inside_words_times_and_urls),
+        cmocka_unit_test(token_xp_is_an_acronym),
         cmocka_unit_test(token_social_emoticons_and_kaomoji),
         cmocka_unit_test(token_camel_case_hashtags_split_into_words),
         cmocka_unit_test(token_bracket_smileys),
