@@ -175,7 +175,8 @@ static const struct {
     {"func", RM_LEX_FUNC}, {"will", RM_LEX_WILL}, {"revisit", RM_LEX_REVISIT},
     {"post", RM_LEX_POST}, {"or", RM_LEX_OR}, {"raise", RM_LEX_RAISE},
     {"ask", RM_LEX_ASK},   {"actual", RM_LEX_ACTUAL}, {"occasion", RM_LEX_OCCASION},
-    {"purpose", RM_LEX_PURPOSE},
+    {"purpose", RM_LEX_PURPOSE}, {"rise", RM_LEX_RISE}, {"fall", RM_LEX_FALL},
+    {"more", RM_LEX_MORE}, {"less", RM_LEX_LESS}, {"via", RM_LEX_VIA},
 };
 
 static uint32_t flag_option(const char *o)

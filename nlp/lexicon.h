@@ -67,7 +67,13 @@ enum {
                                * it should ("bags that actually tear along the line") */
     RM_LEX_OCCASION = 1 << 25, /* an occasion, "wedding", "birthday", "trip": after a `purpose`
                                 * word it is what a thing was bought for, not an experience */
-    RM_LEX_PURPOSE = 1 << 26   /* "for", "as": "bought as a wedding gift" */
+    RM_LEX_PURPOSE = 1 << 26,  /* "for", "as": "bought as a wedding gift" */
+    RM_LEX_RISE = 1 << 27,     /* a rise: "raised", "повысил", "рост" */
+    RM_LEX_FALL = 1 << 28,     /* a fall: "cut", "снизил", "сокращение" */
+    RM_LEX_MORE = 1 << 29,     /* an amount that is good when it grows: "profit", "вклад" */
+    RM_LEX_LESS = 1u << 30,    /* an amount that is good when it shrinks: "fees", "комиссия" */
+    RM_LEX_VIA = 1u << 31      /* "ставки", "rates": a change reaches its amount through it
+                                * ("снизил ставки по кредитам") */
 };
 
 typedef struct rm_lex_entry {

@@ -32,6 +32,8 @@
 #define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
 #define ABSENCE_VALENCE (-1.0)  /* "no instructions": a thing missing */
 #define ACTUAL_VALENCE 0.8      /* "the instructions actually made sense" */
+#define CHANGE_VALENCE 1.3      /* "raised fees", "прибыль выросла": a change of an amount */
+#define CHANGE_REACH 4          /* words between the change and its amount */
 #define PRIV_MIN 1.0f       /* a privative is spent on a word at least this polar ("lack of
                              * problems"); before a weaker one ("refused to exchange") it stays a
                              * complaint */
@@ -499,6 +501,9 @@ static int revisit_mood(const ctx *c, size_t i)
 
 /* "No" right before a word of no valence and no lexicon role, with nothing polar after it in
  * reach: a thing is missing ("no instructions", "нет инструкции"). The word it names. */
+/* Options that leave a word plain: what it names, not a role in the sentence. */
+#define PLAIN (RM_LEX_RISE | RM_LEX_FALL | RM_LEX_MORE | RM_LEX_LESS | RM_LEX_VIA | RM_LEX_OCCASION)
+
 /* The word right after a word with `flag`, when it is a plain word of its clause: no valence,
  * no modifier, no role ("no I didn't", "actually a"), no hashtag, and nothing polar in reach. */
 static const unit *bare_next(const ctx *c, size_t i, unsigned flag)
@@ -510,7 +515,7 @@ static const unit *bare_next(const ctx *c, size_t i, unsigned flag)
     nx = &c->u[i + 1];
     if (!is_word(nx) || nx->clause != u->clause || (nx->tflags & RM_TOK_HASHTAG))
         return NULL;
-    if (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f || nx->e->flags))
+    if (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f || (nx->e->flags & ~PLAIN)))
         return NULL;
     if (follows(c, i, WINDOW, 0, 0.0f))
         return NULL;
@@ -704,6 +709,76 @@ static void pace(ctx *c)
         if (w < u)
             w->span_ntok = u->tok + u->ntok - w->tok;
         u->v = 0;
+    }
+}
+
+/* A Russian word with an adjective's ending ("рублёвым", "ежемесячную"): it may stand between
+ * a change and its amount, where another noun may not ("повышает удовлетворённость персонала"
+ * raises no staff). */
+static bool russian_modifier(const char *w)
+{
+    static const char *const ends[] = {"ый", "ий", "ой", "ая", "яя", "ое", "ее", "ые", "ие",
+                                       "ых", "их", "ым", "им", "ую", "юю", "ого", "его", "ому",
+                                       "ему", "ыми", "ими"};
+    size_t n = strlen(w);
+
+    if ((unsigned char)w[0] != 0xD0 && (unsigned char)w[0] != 0xD1)
+        return true; /* not Russian: English puts no case on its nouns, let it through */
+    for (size_t k = 0; k < RM_ARRAY_LEN(ends); k++) {
+        size_t m = strlen(ends[k]);
+        if (n > m + 4 && !strcmp(w + n - m, ends[k]))
+            return true;
+    }
+    return false;
+}
+
+/* The amount that the rise or fall at i changes: the nearest `more` or `less` word of its
+ * clause within CHANGE_REACH words after it ("raised its fees", "повысил ставки по рублёвым
+ * вкладам"), else before it ("прибыль банка выросла"); SIZE_MAX when there is none. After it,
+ * a Russian noun that is no amount ends the search. */
+static size_t changed_amount(const ctx *c, size_t i)
+{
+    for (int dir = 1; dir >= -1; dir -= 2) {
+        int words = 0;
+        for (size_t j = i; words < CHANGE_REACH;) {
+            const unit *q;
+            if (dir < 0 ? j == 0 : j + 1 >= c->n)
+                break;
+            j = dir < 0 ? j - 1 : j + 1;
+            q = &c->u[j];
+            if (q->clause != c->u[i].clause)
+                break;
+            if (!is_word(q))
+                continue;
+            words++;
+            if (has(q, RM_LEX_MORE | RM_LEX_LESS))
+                return j;
+            if (dir > 0 && !has(q, RM_LEX_FUNC | RM_LEX_VIA) && !russian_modifier(norm_of(c, q)))
+                break;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* "raised fees", "cut prices", "прибыль выросла", "снизил ставки по кредитам": a rise or fall of
+ * an amount is good or bad by the amount, whatever the verb says alone ("dropped" is no
+ * complaint in "prices dropped"). The change takes the valence; the amount's own is spent. */
+static void change(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i];
+        size_t j;
+        if (!is_word(u) || !has(u, RM_LEX_RISE | RM_LEX_FALL) ||
+            (j = changed_amount(c, i)) == SIZE_MAX)
+            continue;
+        unit *a = &c->u[j];
+        double dir = has(u, RM_LEX_RISE) ? 1.0 : -1.0, good = has(a, RM_LEX_MORE) ? 1.0 : -1.0;
+        u->v = emphasis(c, u, dir * good * CHANGE_VALENCE);
+        u->term = j > i ? join_terms(c, u->e->term, a->e->term)
+                        : join_terms(c, a->e->term, u->e->term);
+        u->negated = false;
+        modify(c, i);
+        a->v = 0;
     }
 }
 
@@ -1091,6 +1166,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     build_units(&c);
     structure(&c);
     valence(&c);
+    change(&c);
     pace(&c);
     cannot_enough(&c);
     contrast(&c);

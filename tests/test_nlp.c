@@ -238,6 +238,29 @@ static void nlp_actually(void **state)
     assert_true(sc("какая реальная скорость вечером") == 0.0);
 }
 
+/* A rise or fall of an amount is good or bad by the amount. */
+static void nlp_change_of_amount(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    s = run("They raised their prices again");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "raised prices"));
+    assert_true(sc("prices dropped") > 0 && sc("unemployment fell") > 0);
+    assert_true(sc("the company cut 300 jobs") < 0 && sc("profits rose") > 0);
+    assert_true(sc("Сбербанк с 1 февраля повышает плату за обслуживание карт") < 0);
+    assert_true(sc("банк поднял ставки по рублевым вкладам") > 0);
+    assert_true(sc("банк снизил ставки по кредитам") > 0);
+    assert_true(sc("Прибыль ВТБ24 по МСФО выросла в 1,5 раза") > 0);
+    assert_true(sc("Райффайзенбанк сократит 10% персонала") < 0);
+    /* negated, it turns */
+    assert_true(sc("revenues did not increase") < 0);
+    /* a noun that is no amount stands between: nothing changes the staff */
+    assert_true(sc("повышает удовлетворенность персонала") == 0.0);
+    /* without an amount the verb keeps its own sense */
+    assert_true(sc("the screen cracked when I dropped it") < 0);
+}
+
 /* An occasion after "for" or "as" is what a thing was bought for, not an experience. */
 static void nlp_occasion_of_purchase(void **state)
 {
@@ -878,6 +901,7 @@ int main(void)
         cmocka_unit_test(nlp_actually),
         cmocka_unit_test(nlp_questions),
         cmocka_unit_test(nlp_occasion_of_purchase),
+        cmocka_unit_test(nlp_change_of_amount),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
         cmocka_unit_test(nlp_excess_and_degree),
