@@ -15,6 +15,8 @@ typedef struct tword {
 } tword;
 
 typedef struct term {
+    uint64_t h_next;  /* hash of the word after the key word, when it is exact or a stem */
+    uint8_t mode_next; /* its mode; RM_TERM_CLASS (or a one-word term) skips the check */
     uint32_t payload;
     uint32_t first;   /* index of the first word in ts->words */
     uint32_t next;    /* next term whose first word has the same slot; NONE ends */
@@ -178,7 +180,7 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
         return RM_EINVAL;
     }
     if (!s->used) {
-        if ((ts->n_used + 1) * 10 > ts->n_slots * 7) {
+        if ((ts->n_used + 1) * 2 > ts->n_slots) {
             grow_slots(ts);
             s = find_slot(ts, hash_str(key), key, lang, mode);
         }
@@ -214,6 +216,11 @@ rm_err rm_termset_add(rm_termset *ts, uint8_t lang, const rm_term_word *words, s
         w->guard_eiy = words[k].guard_eiy;
         tm->n_exact += w->mode == RM_TERM_EXACT;
         tm->guards = (uint16_t)RM_MIN(tm->guards + 2 * w->guard_len + w->guard_eiy, UINT16_MAX);
+    }
+    tm->mode_next = RM_TERM_CLASS;
+    if (kw + 1 < n && words[kw + 1].mode != RM_TERM_CLASS) {
+        tm->mode_next = words[kw + 1].mode;
+        tm->h_next = ts->words[tm->first + kw + 1].h;
     }
     /* Appended to its chain above, so file order holds: the first of equal matches wins. */
     tm->next = NONE;
@@ -257,16 +264,32 @@ static bool better(const term *a, const term *b)
     return a->guards > b->guards;
 }
 
+/* Every term of a chain shares the slot's key word, which find_slot has compared already: of
+ * that word only a stem's guard is left to check. */
+static bool key_word_matches(const tword *w, const rm_term_tok *t)
+{
+    return w->mode != RM_TERM_STEM || guard_holds(w, t->norm);
+}
+
 static void scan_chain(const rm_termset *ts, const slot *s, const rm_term_tok *toks, size_t n,
                        size_t i, size_t max_words, const term **best)
 {
+    size_t key = (s->mode & AFTER_CLASS) != 0;
+
     for (uint32_t t = s->head; t != NONE; t = ts->terms[t].next) {
         const term *tm = &ts->terms[t];
         size_t k = 0;
         if (tm->n > max_words || i + tm->n > n)
             continue;
+        if (tm->mode_next != RM_TERM_CLASS) { /* the word after the key, by hash alone */
+            const rm_term_tok *nx = &toks[i + key + 1];
+            if ((tm->mode_next == RM_TERM_EXACT ? nx->h_norm : nx->h_stem) != tm->h_next ||
+                (tm->mode_next == RM_TERM_STEM && !nx->stem) || !nx->norm)
+                continue;
+        }
         while (k < tm->n && toks[i + k].lang == tm->lang &&
-               word_matches(&ts->words[tm->first + k], &toks[i + k]))
+               (k == key ? key_word_matches(&ts->words[tm->first + k], &toks[i + k])
+                         : word_matches(&ts->words[tm->first + k], &toks[i + k])))
             k++;
         if (k < tm->n)
             continue;
