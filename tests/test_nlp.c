@@ -656,6 +656,9 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("тупо не работает") < sc("не работает"));
     /* "not exactly" denies a clear word and is a complaint of its own before a faint one */
     assert_true(sc("not exactly portable") < 0 && sc("not exactly cheap") < 0);
+    /* "less" denies like "not": "less noisy" praises, "less comfortable" complains */
+    assert_true(sc("it is less noisy than my old one") > 0 && sc("less comfortable") < 0);
+    assert_true(sc("менее удобный") < 0);
     /* "without having to" removes the chore it reaches */
     assert_true(sc("prints envelopes without me having to fight with it") > 0);
     /* a guard that dropped a final e wants an e, i or y after it: "severe" is not "several" */
