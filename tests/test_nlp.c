@@ -253,6 +253,8 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("банк снизил ставки по кредитам") > 0);
     assert_true(sc("Прибыль ВТБ24 по МСФО выросла в 1,5 раза") > 0);
     assert_true(sc("Райффайзенбанк сократит 10% персонала") < 0);
+    assert_true(sc("Сбербанк закроет около тысячи отделений по всей стране") < 0);
+    assert_true(sc("Чистая прибыль банка снизилась на 40%") < 0);
     /* negated, it turns */
     assert_true(sc("revenues did not increase") < 0);
     /* a noun that is no amount stands between: nothing changes the staff */
@@ -651,6 +653,8 @@ static void nlp_stems_do_not_collide(void **state)
     /* "понимающий" (understanding) is not "понимать" (to understand); "выключается" (switches
      * itself off) is not "выключают" (they switch off); "тупо" (simply) is not "тупой" */
     assert_true(sc("как это понимать") == 0.0 && sc("понимающий менеджер") > 0);
+    /* "пришлось" (had to) and "пришли" (arrived) share the stem "пришл" */
+    assert_true(sc("не пришлось ничего доказывать") > 0 && sc("деньги так и не пришли") < 0);
     assert_true(sc("во сколько выключают свет") == 0.0 && sc("телефон сам выключается") < 0);
     assert_true(sc("тупо позвонили и все решили") >= 0);
     assert_true(sc("тупо не работает") < sc("не работает"));
