@@ -632,13 +632,24 @@ static bool is_quote(const ctx *c, size_t tok)
     return false;
 }
 
-/* Scare quotes around one word of praise mark it as meant the other way. Titles in quotes
- * ("Лето навсегда") have more than one word and stay as they are. */
-static bool ironic(const ctx *c, const unit *u)
+/* One polar word alone in quotes. In lower case, or opening its sentence, a word of praise is
+ * a scare quote, meant the other way (мой "любимый" оператор): QUOTE_IRONY. Capitalised inside
+ * a sentence it is a name, the loyalty programme «Спасибо» or the deposit «Победа»:
+ * QUOTE_NAME, which counts nothing. Titles of more words stay as they are. */
+enum { QUOTE_NONE, QUOTE_IRONY, QUOTE_NAME };
+
+static int quoted(const ctx *c, const unit *u)
 {
     size_t before = u->tok, after = u->tok + u->ntok;
-    return u->v > 0 && before > 0 && after < c->toks->n && is_quote(c, before - 1) &&
-           is_quote(c, after);
+
+    if (!(u->v != 0 && before > 0 && after < c->toks->n && is_quote(c, before - 1) &&
+          is_quote(c, after)))
+        return QUOTE_NONE;
+    if (c->toks->v[u->tok].flags & RM_TOK_UPPER1)
+        for (size_t j = (size_t)(u - c->u); j-- > 0 && c->u[j].sent == u->sent;)
+            if (is_word(&c->u[j]))
+                return QUOTE_NAME;
+    return u->v > 0 ? QUOTE_IRONY : QUOTE_NONE;
 }
 
 /* "stress-free", "guilt free", "pain-free": "free" right after a complaint makes it praise;
@@ -864,7 +875,10 @@ static void valence(ctx *c)
             continue;
         if (is_word(u) && !has(u, RM_LEX_INTERJ))
             modify(c, i);
-        if (is_word(u) && ironic(c, u)) {
+        int quote = is_word(u) ? quoted(c, u) : QUOTE_NONE;
+        if (quote == QUOTE_NAME)
+            u->v = 0;
+        if (quote == QUOTE_IRONY) {
             size_t n = strlen(u->e->term);
             char *q = rm_arena_alloc(c->a, n + 3);
             q[0] = '"';

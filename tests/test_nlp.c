@@ -470,6 +470,17 @@ static void nlp_emoji_emoticons_and_brackets(void **state)
     assert_true(sc("I <3 it") > 0);
 }
 
+/* One lowercase praise word in quotes is meant the other way; a capitalised one inside a
+ * sentence is a name. */
+static void nlp_scare_quotes(void **state)
+{
+    (void)state;
+    assert_true(sc("мой \"любимый\" оператор опять без связи") < 0);
+    assert_true(sc("\"Прекрасное\" предложение от оператора") < 0);
+    assert_true(sc("Сбербанк обновил программу лояльности «Спасибо»") == 0.0);
+    assert_true(sc("вклад «Победа» можно открыть онлайн") >= 0);
+}
+
 static void nlp_social_posts(void **state)
 {
     rm_sentiment s;
@@ -915,6 +926,7 @@ int main(void)
         cmocka_unit_test(nlp_contrast_weighs_later_clause),
         cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
+        cmocka_unit_test(nlp_scare_quotes),
         cmocka_unit_test(nlp_social_posts),
         cmocka_unit_test(nlp_ecommerce_phrases),
         cmocka_unit_test(nlp_russian_word_forms),
