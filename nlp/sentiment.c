@@ -499,8 +499,6 @@ static int revisit_mood(const ctx *c, size_t i)
     return mood;
 }
 
-/* "No" right before a word of no valence and no lexicon role, with nothing polar after it in
- * reach: a thing is missing ("no instructions", "нет инструкции"). The word it names. */
 /* Options that leave a word plain: what it names, not a role in the sentence. */
 #define PLAIN (RM_LEX_RISE | RM_LEX_FALL | RM_LEX_MORE | RM_LEX_LESS | RM_LEX_VIA | RM_LEX_OCCASION)
 
@@ -522,6 +520,9 @@ static const unit *bare_next(const ctx *c, size_t i, unsigned flag)
     return nx;
 }
 
+/* "No" right before a word of no valence and no lexicon role, with nothing polar or negating
+ * after it in reach: a thing is missing ("no instructions", "нет инструкции"). The word it
+ * names. */
 static const unit *absent_thing(const ctx *c, size_t i)
 {
     const unit *nx = bare_next(c, i, RM_LEX_ABSENT);
