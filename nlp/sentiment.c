@@ -499,6 +499,15 @@ static int revisit_mood(const ctx *c, size_t i)
     return mood;
 }
 
+/* Does no word come before unit i in its sentence? */
+static bool opens_sentence(const ctx *c, size_t i)
+{
+    for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
+        if (is_word(&c->u[j]))
+            return false;
+    return true;
+}
+
 /* Options that leave a word plain: what it names, not a role in the sentence. */
 #define PLAIN (RM_LEX_RISE | RM_LEX_FALL | RM_LEX_MORE | RM_LEX_LESS | RM_LEX_VIA | RM_LEX_OCCASION)
 
@@ -532,6 +541,14 @@ static const unit *absent_thing(const ctx *c, size_t i)
     return nx;
 }
 
+/* Unit u and the plain word nx after it judge together: "no instructions", "actually tear". */
+static void pair_with(ctx *c, unit *u, const unit *nx, double v)
+{
+    u->v = v;
+    u->term = join_terms(c, u->e->term, norm_of(c, nx));
+    u->span_ntok = u->ntok + nx->ntok;
+}
+
 /* Valence that no single entry carries: "too big", "long enough", a dangling "не очень", a
  * lone "No.", a missing thing, a thing that "actually" works. */
 static void rule_valence(ctx *c, size_t i)
@@ -545,15 +562,11 @@ static void rule_valence(ctx *c, size_t i)
         return;
     }
     if ((nx = absent_thing(c, i))) {
-        u->v = emphasis(c, u, ABSENCE_VALENCE);
-        u->term = join_terms(c, u->e->term, norm_of(c, nx));
-        u->span_ntok = u->ntok + nx->ntok;
+        pair_with(c, u, nx, emphasis(c, u, ABSENCE_VALENCE));
         return;
     }
     if ((nx = bare_next(c, i, RM_LEX_ACTUAL))) { /* "actually tear", "doesn't actually clean" */
-        u->v = ACTUAL_VALENCE;
-        u->term = join_terms(c, u->e->term, norm_of(c, nx));
-        u->span_ntok = u->ntok + nx->ntok;
+        pair_with(c, u, nx, ACTUAL_VALENCE);
         modify(c, i);
         return;
     }
@@ -646,10 +659,8 @@ static int quoted(const ctx *c, const unit *u)
     if (!(u->v != 0 && before > 0 && after < c->toks->n && is_quote(c, before - 1) &&
           is_quote(c, after)))
         return QUOTE_NONE;
-    if (c->toks->v[u->tok].flags & RM_TOK_UPPER1)
-        for (size_t j = (size_t)(u - c->u); j-- > 0 && c->u[j].sent == u->sent;)
-            if (is_word(&c->u[j]))
-                return QUOTE_NAME;
+    if ((c->toks->v[u->tok].flags & RM_TOK_UPPER1) && !opens_sentence(c, (size_t)(u - c->u)))
+        return QUOTE_NAME;
     return u->v > 0 ? QUOTE_IRONY : QUOTE_NONE;
 }
 
@@ -1122,24 +1133,14 @@ static void collect_clauses(ctx *c, rm_senti_result *out)
 }
 
 /* A word that makes its question a request for information: an auxiliary or "which" that
- * opens the sentence ("Does it fit...?"), a request anywhere ("anyone know", "подскажите"), or
- * a choice ("red or blue?"). A rhetorical question opens with "why", "who" or "how" instead. */
-static bool inquiry_word(const ctx *c, size_t i)
+ * opens the sentence (`opens`: "Does it fit...?"), a request anywhere ("anyone know",
+ * "подскажите"), or a choice ("red or blue?"). A rhetorical question opens with "why", "who" or
+ * "how" instead. */
+static bool inquiry_word(const unit *u, bool opens)
 {
-    const unit *u = &c->u[i];
-
-    if (!is_word(u) || !u->e)
-        return false;
     if (has(u, RM_LEX_OR))
         return true;
-    if (!has(u, RM_LEX_ASK))
-        return false;
-    if (!has(u, RM_LEX_FUNC))
-        return true;
-    for (size_t j = i; j-- > 0 && c->u[j].sent == u->sent;)
-        if (is_word(&c->u[j]))
-            return false;
-    return true;
+    return has(u, RM_LEX_ASK) && (opens || !has(u, RM_LEX_FUNC));
 }
 
 static double total(ctx *c, rm_senti_result *out)
@@ -1149,6 +1150,7 @@ static double total(ctx *c, rm_senti_result *out)
     int *quest = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(int));
     bool *asks = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(bool));
     double sum = 0;
+    size_t word_sent = SIZE_MAX; /* sentence of the last word seen */
 
     out->n_sent = c->n_sent;
     out->sent_sum = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(double));
@@ -1156,8 +1158,11 @@ static double total(ctx *c, rm_senti_result *out)
         const unit *u = &c->u[i];
         weighted[u->sent] += u->v * u->w;
         out->sent_sum[u->sent] += u->v;
-        if (inquiry_word(c, i))
-            asks[u->sent] = true;
+        if (is_word(u)) {
+            if (inquiry_word(u, word_sent != u->sent))
+                asks[u->sent] = true;
+            word_sent = u->sent;
+        }
         if (u->kind == RM_TOK_PUNCT) {
             excl[u->sent] += c->toks->v[u->tok].n_excl;
             quest[u->sent] += c->toks->v[u->tok].n_quest;

@@ -282,8 +282,7 @@ static void nlp_questions(void **state)
     /* halved: "why is it so loud?" still complains */
     assert_true(sc("why is it so loud?") < 0 && sc("why is it so loud?") > sc("it is so loud"));
     /* an inquiry weighs a tenth: mild words in it stay neutral */
-    assert_true(sc("Does this printer support AirPrint?") == 0.0 ||
-                fabs(sc("Does this printer support AirPrint?")) < 0.05);
+    assert_true(fabs(sc("Does this printer support AirPrint?")) < 0.05);
     assert_true(fabs(sc("Anyone know if this fits a Les Paul style body?")) < 0.05);
     assert_true(fabs(sc("подскажите, победа разрешает провозить самокат?")) < 0.05);
     assert_true(fabs(sc("самокат или купер, кто быстрее возит?")) < 0.05);
