@@ -234,6 +234,8 @@ static void nlp_actually(void **state)
     /* not before a function word, and not when a polar word is in reach: it judges */
     assert_true(sc("it is actually a bag") == 0.0);
     assert_true(sc("it actually arrived broken") < 0);
+    s = run("it actually arrived broken");
+    assert_null(evidence_for(&s, "actually arrived"));
     /* "реальная скорость" is not "реально" */
     assert_true(sc("какая реальная скорость вечером") == 0.0);
 }
@@ -261,11 +263,14 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("повышает удовлетворенность персонала") == 0.0);
     /* without an amount the verb keeps its own sense */
     assert_true(sc("the screen cracked when I dropped it") < 0);
+    s = run("the screen cracked when I dropped it");
+    assert_non_null(evidence_for(&s, "dropped"));
 }
 
 /* An occasion after "for" or "as" is what a thing was bought for, not an experience. */
 static void nlp_occasion_of_purchase(void **state)
 {
+    rm_sentiment s;
     (void)state;
     assert_true(sc("Bought as a wedding gift, haven't opened it yet.") == 0.0);
     assert_true(sc("Ordered it for my husband's birthday.") == 0.0);
@@ -273,6 +278,8 @@ static void nlp_occasion_of_purchase(void **state)
     assert_true(sc("My wedding was last weekend") > 0);
     /* a polar word between them stops the purpose */
     assert_true(sc("for a truly awful birthday") < 0);
+    s = run("for a truly awful birthday");
+    assert_non_null(evidence_for(&s, "birthday"));
 }
 
 /* A question that asks for information judges less than one that complains. */
