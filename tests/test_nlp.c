@@ -297,6 +297,11 @@ static void nlp_questions(void **state)
     /* an auxiliary inside the sentence does not make it an inquiry */
     assert_true(sc("Why would anyone design a printer this bad?") <
                 0.5 * sc("Does anyone design a printer this bad?"));
+    /* "how do I", "when does" open a request; "how do you" may be rhetorical */
+    assert_true(fabs(sc("When does the next fare sale start?")) < 0.05);
+    assert_true(fabs(sc("How do I get the free upgrade?")) <
+                0.5 * fabs(sc("How do you get the free upgrade?")));
+    assert_true(fabs(sc("Как подключить бесплатный мобильный банк?")) < 0.05);
     /* with "!" it exclaims */
     assert_true(sc("Is this the best blender ever?!") > 0.3);
 }
