@@ -142,6 +142,14 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("Terrible fit.") < 0 && sc("terribly good") > 0 && sc("pretty cheap") < 0);
     /* scope is three words: the negator is too far from "good" */
     assert_true(sc("no one in the shop was good") > 0);
+    /* a surprise denies nothing: "never thought I'd be excited" is excited */
+    assert_true(sc("I never thought I'd be excited about a diaper pail") > 0);
+    assert_true(sc("I never thought I'd be this disappointed") < 0);
+    /* "almost" keeps the sense: "чуть не умер" nearly died */
+    assert_true(sc("чуть не умер") < 0 && sc("не умер") > 0);
+    /* "so much for" denies what it reaches, and complains alone */
+    assert_true(sc("so much for being on time") < 0 && sc("So much for that plan.") < 0);
+    assert_true(sc("Thank you so much for the help") > 0);
 }
 
 /* Words of absence or loss ("no longer", "lacks", "failed to", "перестал") negate the polar
@@ -257,6 +265,9 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("Райффайзенбанк сократит 10% персонала") < 0);
     assert_true(sc("Сбербанк закроет около тысячи отделений по всей стране") < 0);
     assert_true(sc("Чистая прибыль банка снизилась на 40%") < 0);
+    /* phrasal changes, and quantity words between the change and its amount */
+    assert_true(sc("the price went up again") < 0 && sc("quality has gone down") < 0);
+    assert_true(sc("Россельхозбанк закроет часть региональных филиалов") < 0);
     /* negated, it turns */
     assert_true(sc("revenues did not increase") < 0);
     /* a noun that is no amount stands between: nothing changes the staff */
@@ -712,6 +723,9 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("на завтрак") == 0.0);
     assert_true(sc("овсяные отруби") == 0.0);
     assert_true(sc("пожарить") == 0.0);
+    /* empty/let, and "кинуть" (to post) beside "кинули" (cheated) */
+    assert_true(sc("и пусть весь мир подождёт") == 0.0 && sc("в зале пусто") < 0);
+    assert_true(sc("кинула в беседу задания") == 0.0 && sc("меня кинули") < 0);
     assert_true(sc("достать из коробки") == 0.0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
      * "help me" (a plea)/helped, depends/hung, opt out/refuse */
