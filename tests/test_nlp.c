@@ -150,6 +150,10 @@ static void nlp_negation_flips_within_scope(void **state)
     /* "so much for" denies what it reaches, and complains alone */
     assert_true(sc("so much for being on time") < 0 && sc("So much for that plan.") < 0);
     assert_true(sc("Thank you so much for the help") > 0);
+    /* a counterfactual denies what it reaches; "should have been" keeps its sense */
+    assert_true(sc("It could have been a great book.") < 0);
+    assert_true(sc("Without the case it would have been a disaster.") > 0);
+    assert_true(sc("He should have been fired.") < 0);
 }
 
 /* Words of absence or loss ("no longer", "lacks", "failed to", "перестал") negate the polar
