@@ -734,6 +734,11 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("шашлык считают на вес, до жарки") == 0.0 && sc("в зале жарко") < 0);
     assert_true(sc("живот крутило всю ночь") < 0 && sc("крутой ресторан") > 0);
     assert_true(sc("бармены болтают с гостями") == 0.0 && sc("кассир болтала по телефону") < 0);
+    /* put/as it should be, "ладно" (all right)/well-made, how it is built/it suited me, they
+     * advise/I recommend */
+    assert_true(sc("Как положить деньги на мтс?") == 0.0 && sc("ладно, завтра посмотрим") == 0.0);
+    assert_true(sc("Как устроена сеть Yota") == 0.0 && sc("меня всё устроило") > 0);
+    assert_true(sc("техподдержка советует перезагрузить роутер") == 0.0 && sc("советую") > 0);
     assert_true(sc("достать из коробки") == 0.0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
      * "help me" (a plea)/helped, depends/hung, opt out/refuse */
