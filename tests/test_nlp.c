@@ -739,6 +739,9 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("Как положить деньги на мтс?") == 0.0 && sc("ладно, завтра посмотрим") == 0.0);
     assert_true(sc("Как устроена сеть Yota") == 0.0 && sc("меня всё устроило") > 0);
     assert_true(sc("техподдержка советует перезагрузить роутер") == 0.0 && sc("советую") > 0);
+    /* to clean/clean, it spins/cool */
+    assert_true(sc("приходится чистить вручную") == 0.0 && sc("в номере чисто") > 0);
+    assert_true(sc("крутится кружок") <= 0 && sc("крутой") > 0);
     assert_true(sc("достать из коробки") == 0.0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
      * "help me" (a plea)/helped, depends/hung, opt out/refuse */
