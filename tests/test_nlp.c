@@ -742,6 +742,10 @@ static void nlp_stems_do_not_collide(void **state)
     /* to clean/clean, it spins/cool */
     assert_true(sc("приходится чистить вручную") == 0.0 && sc("в номере чисто") > 0);
     assert_true(sc("крутится кружок") <= 0 && sc("крутой") > 0);
+    /* "волос" is hair for a shampoo, a complaint only where one was found */
+    assert_true(sc("масло для волос") == 0.0 && sc("в супе нашли волос") < 0);
+    /* "убрать" removes what it reaches: a defect is praise, a perk a complaint */
+    assert_true(sc("ополаскиватель убрал разводы") > 0 && sc("убрали бесплатную доставку") < 0);
     assert_true(sc("достать из коробки") == 0.0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
      * "help me" (a plea)/helped, depends/hung, opt out/refuse */
