@@ -298,7 +298,9 @@ static bool ever(const ctx *c, size_t j)
 
 /* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
  * is gone", "боль прошла"): the first polar word up to WINDOW words before it in its clause,
- * when that word is clearly polar and no negator stands between ("the pain is not gone"). */
+ * when that word is clearly polar and no negator stands between ("the pain is not gone").
+ * Right after "and"/"и" the privative is a second predicate of the same subject, not a loss:
+ * "нахамила и ушла" (she was rude and left). */
 static size_t post_target(const ctx *c, size_t j)
 {
     int d = 0;
@@ -306,6 +308,9 @@ static size_t post_target(const ctx *c, size_t j)
         const unit *p = &c->u[k];
         if (!is_word(p))
             continue;
+        if (d == 0 && p->ntok == 1 && norm_of(c, p) &&
+            (!strcmp(norm_of(c, p), "и") || !strcmp(norm_of(c, p), "and")))
+            return SIZE_MAX;
         if (has(p, RM_LEX_NEG))
             return SIZE_MAX;
         if (polar(p) && p->e->boost <= 0.0f)

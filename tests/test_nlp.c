@@ -199,6 +199,9 @@ static void nlp_privative_words(void **state)
     assert_true(sc("the pain is not gone") < 0 && sc("my parcel disappeared") < 0);
     assert_true(sc("Shutter lag is minimal") > 0 && sc("minimal lag") > 0 && sc("minimal fun") < 0);
     assert_true(sc("боль прошла") > 0 && sc("платёж прошёл") == 0.0 && sc("звук пропал") < 0);
+    /* after "и"/"and" it is a second predicate: she was rude and left */
+    assert_true(sc("сотрудница нахамила и ушла на обед") < 0);
+    assert_true(sc("the waiter was rude and gone in a minute") < 0);
 }
 
 /* "no"/"нет" right before a word of no valence and no role names a missing thing: a complaint.
