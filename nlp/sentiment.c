@@ -778,9 +778,10 @@ static size_t changed_amount(const ctx *c, size_t i)
                 break;
             if (!is_word(q))
                 continue;
-            words++;
             if (has(q, RM_LEX_MORE | RM_LEX_LESS))
                 return j;
+            if (!has(q, RM_LEX_FUNC))
+                words++; /* "прибыль ВТБ по МСФО за год выросла": "по", "за" take no room */
             if (dir > 0 && !has(q, RM_LEX_FUNC | RM_LEX_VIA) && !russian_modifier(norm_of(c, q)))
                 break;
         }

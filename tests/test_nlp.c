@@ -275,6 +275,8 @@ static void nlp_change_of_amount(void **state)
     /* phrasal changes, and quantity words between the change and its amount */
     assert_true(sc("the price went up again") < 0 && sc("quality has gone down") < 0);
     assert_true(sc("Россельхозбанк закроет часть региональных филиалов") < 0);
+    /* function words take no room between an amount and its change */
+    assert_true(sc("Прибыль ВТБ по МСФО за 2013 год выросла на 11%") > 0);
     /* negated, it turns */
     assert_true(sc("revenues did not increase") < 0);
     /* a noun that is no amount stands between: nothing changes the staff */
