@@ -308,8 +308,8 @@ static size_t post_target(const ctx *c, size_t j)
         const unit *p = &c->u[k];
         if (!is_word(p))
             continue;
-        if (d == 0 && p->ntok == 1 && norm_of(c, p) &&
-            (!strcmp(norm_of(c, p), "и") || !strcmp(norm_of(c, p), "and")))
+        const char *w = d == 0 && p->ntok == 1 ? norm_of(c, p) : NULL;
+        if (w && (!strcmp(w, "и") || !strcmp(w, "and")))
             return SIZE_MAX;
         if (has(p, RM_LEX_NEG))
             return SIZE_MAX;
