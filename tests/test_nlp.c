@@ -735,6 +735,8 @@ static void nlp_stems_do_not_collide(void **state)
     /* empty/let, and "кинуть" (to post) beside "кинули" (cheated) */
     assert_true(sc("и пусть весь мир подождёт") == 0.0 && sc("в зале пусто") < 0);
     assert_true(sc("кинула в беседу задания") == 0.0 && sc("меня кинули") < 0);
+    /* "друг друга" (each other) is not "друг" (a friend) */
+    assert_true(sc("соседи знают друг друга") == 0.0 && sc("мой лучший друг") > 0);
     /* frying/hot, "it twisted" (a sore stomach)/cool, chatting/dangling */
     assert_true(sc("шашлык считают на вес, до жарки") == 0.0 && sc("в зале жарко") < 0);
     assert_true(sc("живот крутило всю ночь") < 0 && sc("крутой ресторан") > 0);
