@@ -272,6 +272,8 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("Райффайзенбанк сократит 10% персонала") < 0);
     assert_true(sc("Сбербанк закроет около тысячи отделений по всей стране") < 0);
     assert_true(sc("Чистая прибыль банка снизилась на 40%") < 0);
+    /* an overpayment is an amount one wants less of */
+    assert_true(sc("после рефинансирования переплата уменьшилась почти вдвое") > 0);
     /* phrasal changes, and quantity words between the change and its amount */
     assert_true(sc("the price went up again") < 0 && sc("quality has gone down") < 0);
     assert_true(sc("Россельхозбанк закроет часть региональных филиалов") < 0);
@@ -754,6 +756,11 @@ static void nlp_stems_do_not_collide(void **state)
     /* "убрать" removes what it reaches: a defect is praise, a perk a complaint */
     assert_true(sc("ополаскиватель убрал разводы") > 0 && sc("убрали бесплатную доставку") < 0);
     assert_true(sc("достать из коробки") == 0.0);
+    /* a Turkish bath is not a dative of "хам" (boor); "I haven't bought" is not "don't buy" */
+    assert_true(sc("в клубе есть сауна и хамам") == 0.0 && sc("администратор хамит") < 0);
+    assert_true(sc("абонемент пока не покупала") == 0.0 && sc("не покупайте") < 0);
+    /* a footballer is not messy */
+    assert_true(sc("Messi scored twice") == 0.0 && sc("a messy build") < 0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
      * "help me" (a plea)/helped, depends/hung, opt out/refuse */
     assert_true(sc("просто хочу узнать тариф") == 0.0);
