@@ -164,7 +164,7 @@ typedef struct line_ctx {
 /* Options that set a flag, by name. */
 static const struct {
     const char *name;
-    uint32_t flag;
+    uint64_t flag;
 } flag_options[] = {
     {"neg", RM_LEX_NEG},   {"but", RM_LEX_BUT},     {"although", RM_LEX_ALTHOUGH},
     {"too", RM_LEX_TOO},   {"degree", RM_LEX_DEGREE}, {"interj", RM_LEX_INTERJ},
@@ -177,9 +177,10 @@ static const struct {
     {"ask", RM_LEX_ASK},   {"actual", RM_LEX_ACTUAL}, {"occasion", RM_LEX_OCCASION},
     {"purpose", RM_LEX_PURPOSE}, {"rise", RM_LEX_RISE}, {"fall", RM_LEX_FALL},
     {"more", RM_LEX_MORE}, {"less", RM_LEX_LESS}, {"via", RM_LEX_VIA},
+    {"irony", RM_LEX_IRONY},
 };
 
-static uint32_t flag_option(const char *o)
+static uint64_t flag_option(const char *o)
 {
     for (size_t i = 0; i < RM_ARRAY_LEN(flag_options); i++)
         if (!strcmp(o, flag_options[i].name))
@@ -192,7 +193,7 @@ static bool parse_options(line_ctx *c, char *opts, rm_lex_entry *e, bool *exact)
     char *save = NULL;
 
     for (char *o = strtok_r(opts, ", ", &save); o; o = strtok_r(NULL, ", ", &save)) {
-        uint32_t flag = flag_option(o);
+        uint64_t flag = flag_option(o);
         if (flag)
             e->flags |= flag;
         else if (!strcmp(o, "exact"))

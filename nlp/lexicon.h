@@ -33,54 +33,79 @@
 #include "nlp/stem.h"
 #include "nlp/termset.h"
 
-enum {
-    RM_LEX_NEG = 1 << 0,
-    RM_LEX_BUT = 1 << 1,
-    RM_LEX_ALTHOUGH = 1 << 2,
-    RM_LEX_TOO = 1 << 3,
-    RM_LEX_DEGREE = 1 << 4,
-    RM_LEX_INTERJ = 1 << 5,
-    RM_LEX_EVER = 1 << 6,  /* "never", "никогда": a negator about all time */
-    RM_LEX_SUCH = 1 << 7,  /* "so", "such", "this", "так": "never so happy" is very happy */
-    RM_LEX_BE = 1 << 8,    /* "be", "been", "felt": "couldn't be happier" */
-    RM_LEX_CMP = 1 << 9,   /* comparative: "happier", "better", "лучше" */
-    RM_LEX_FREE = 1 << 10, /* "free" after a complaint: "stress-free" */
-    RM_LEX_IRR = 1 << 11,  /* "should", "would", "expected", "бы": "should be cheaper" */
-    RM_LEX_CAN = 1 << 12,  /* "can't", "could": "can't recommend it enough" */
-    RM_LEX_ENOUGH = 1 << 13, /* "enough", "more" after a verb that "can't" negates */
-    RM_LEX_THIS = 1 << 14,   /* "this" of degree: "haven't been this happy" is very happy */
-    RM_LEX_PACE = 1 << 15,   /* "easily", "quickly", "быстро": after a complaint it intensifies
-                              * it ("breaks easily", "drains quickly") instead of praising */
-    RM_LEX_ABSENT = 1 << 16, /* "no", "нет" before a thing: its absence ("no instructions") */
-    RM_LEX_FUNC = 1 << 17,   /* a function word: pronoun, article, preposition ("no I didn't") */
-    RM_LEX_WILL = 1 << 18,   /* intent: "will", "'ll", "would", "definitely", "gonna" */
-    RM_LEX_REVISIT = 1 << 19, /* coming back: "go back", "be back", "stay here again"; it judges
-                               * only after intent or a negator ("will be back", "won't go back") */
-    RM_LEX_POST = 1 << 20,    /* a privative after its word: "lag is nonexistent", "the pain is
-                               * gone", "боль прошла" */
-    RM_LEX_OR = 1 << 21,      /* "or", "или": carries a negation on ("wasn't helpful or kind") */
-    RM_LEX_RAISE = 1 << 22,   /* "think", "believe": a negator before it reaches the clause it
-                               * governs ("I don't think you will be disappointed") */
-    RM_LEX_ASK = 1 << 23,     /* a question that asks for information: "does", "is", "which" as
-                               * a question's first word, "подскажите", "anyone" anywhere */
-    RM_LEX_ACTUAL = 1 << 24,  /* "actually", "реально" before a plain verb: the thing does what
-                               * it should ("bags that actually tear along the line") */
-    RM_LEX_OCCASION = 1 << 25, /* an occasion, "wedding", "birthday", "trip": after a `purpose`
-                                * word it is what a thing was bought for, not an experience */
-    RM_LEX_PURPOSE = 1 << 26,  /* "for", "as": "bought as a wedding gift" */
-    RM_LEX_RISE = 1 << 27,     /* a rise: "raised", "повысил", "рост" */
-    RM_LEX_FALL = 1 << 28,     /* a fall: "cut", "снизил", "сокращение" */
-    RM_LEX_MORE = 1 << 29,     /* an amount that is good when it grows: "profit", "вклад" */
-    RM_LEX_LESS = 1u << 30,    /* an amount that is good when it shrinks: "fees", "комиссия" */
-    RM_LEX_VIA = 1u << 31      /* "ставки", "rates": a change reaches its amount through it
-                                * ("снизил ставки по кредитам") */
-};
+/* Entry flags, set by the options of a lexicon line (configs/lexicons/README.md). */
+#define RM_LEX_NEG (UINT64_C(1) << 0)
+#define RM_LEX_BUT (UINT64_C(1) << 1)
+#define RM_LEX_ALTHOUGH (UINT64_C(1) << 2)
+#define RM_LEX_TOO (UINT64_C(1) << 3)
+#define RM_LEX_DEGREE (UINT64_C(1) << 4)
+#define RM_LEX_INTERJ (UINT64_C(1) << 5)
+/* "never", "никогда": a negator about all time */
+#define RM_LEX_EVER (UINT64_C(1) << 6)
+/* "so", "such", "this", "так": "never so happy" is very happy */
+#define RM_LEX_SUCH (UINT64_C(1) << 7)
+/* "be", "been", "felt": "couldn't be happier" */
+#define RM_LEX_BE (UINT64_C(1) << 8)
+/* comparative: "happier", "better", "лучше" */
+#define RM_LEX_CMP (UINT64_C(1) << 9)
+/* "free" after a complaint: "stress-free" */
+#define RM_LEX_FREE (UINT64_C(1) << 10)
+/* "should", "would", "expected", "бы": "should be cheaper" */
+#define RM_LEX_IRR (UINT64_C(1) << 11)
+/* "can't", "could": "can't recommend it enough" */
+#define RM_LEX_CAN (UINT64_C(1) << 12)
+/* "enough", "more" after a verb that "can't" negates */
+#define RM_LEX_ENOUGH (UINT64_C(1) << 13)
+/* "this" of degree: "haven't been this happy" is very happy */
+#define RM_LEX_THIS (UINT64_C(1) << 14)
+/* "easily", "quickly", "быстро": after a complaint it intensifies it ("breaks easily", "drains
+ * quickly") instead of praising */
+#define RM_LEX_PACE (UINT64_C(1) << 15)
+/* "no", "нет" before a thing: its absence ("no instructions") */
+#define RM_LEX_ABSENT (UINT64_C(1) << 16)
+/* a function word: pronoun, article, preposition ("no I didn't") */
+#define RM_LEX_FUNC (UINT64_C(1) << 17)
+/* intent: "will", "'ll", "would", "definitely", "gonna" */
+#define RM_LEX_WILL (UINT64_C(1) << 18)
+/* coming back: "go back", "be back", "stay here again"; it judges only after intent or a
+ * negator ("will be back", "won't go back") */
+#define RM_LEX_REVISIT (UINT64_C(1) << 19)
+/* a privative after its word: "lag is nonexistent", "the pain is gone", "боль прошла" */
+#define RM_LEX_POST (UINT64_C(1) << 20)
+/* "or", "или": carries a negation on ("wasn't helpful or kind") */
+#define RM_LEX_OR (UINT64_C(1) << 21)
+/* "think", "believe": a negator before it reaches the clause it governs ("I don't think you
+ * will be disappointed") */
+#define RM_LEX_RAISE (UINT64_C(1) << 22)
+/* a question that asks for information: "does", "is", "which" as a question's first word,
+ * "подскажите", "anyone" anywhere */
+#define RM_LEX_ASK (UINT64_C(1) << 23)
+/* "actually", "реально" before a plain verb: the thing does what it should ("bags that
+ * actually tear along the line") */
+#define RM_LEX_ACTUAL (UINT64_C(1) << 24)
+/* an occasion, "wedding", "birthday", "trip": after a `purpose` word it is what a thing was
+ * bought for, not an experience */
+#define RM_LEX_OCCASION (UINT64_C(1) << 25)
+/* "for", "as": "bought as a wedding gift" */
+#define RM_LEX_PURPOSE (UINT64_C(1) << 26)
+/* a rise: "raised", "повысил", "рост" */
+#define RM_LEX_RISE (UINT64_C(1) << 27)
+/* a fall: "cut", "снизил", "сокращение" */
+#define RM_LEX_FALL (UINT64_C(1) << 28)
+/* an amount that is good when it grows: "profit", "вклад" */
+#define RM_LEX_MORE (UINT64_C(1) << 29)
+/* an amount that is good when it shrinks: "fees", "комиссия" */
+#define RM_LEX_LESS (UINT64_C(1) << 30)
+/* "ставки", "rates": a change reaches its amount through it ("снизил ставки по кредитам") */
+#define RM_LEX_VIA (UINT64_C(1) << 31)
+/* praise that a bare verdict right after a complaint turns: "Great.", "Отлично." */
+#define RM_LEX_IRONY (UINT64_C(1) << 32)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */
     float valence;    /* -4..4; 0 for modifiers and neutral overrides */
     float boost;      /* 0: not a booster */
-    uint32_t flags;   /* RM_LEX_* */
+    uint64_t flags;   /* RM_LEX_* */
     uint8_t lang;     /* rm_lang; RM_LANG_AUTO for the emoji file */
 } rm_lex_entry;
 

@@ -40,6 +40,8 @@
 #define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
 #define BRACKET_MAX 6
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
+#define VERDICT_WORDS 3     /* "Great.", "just perfect", "perfect timing": a bare verdict */
+#define VERDICT_AFTER (-0.5) /* ...after a sentence this negative is irony */
 #define RATING_MID 0.6      /* "3/5" is lukewarm in reviews, where most ratings are high */
 #define RATING_SCALE 7.5
 #define RATING_CAP 3.5
@@ -97,7 +99,7 @@ static bool is_word(const unit *u)
     return u->kind == RM_TOK_WORD;
 }
 
-static bool has(const unit *u, unsigned flag)
+static bool has(const unit *u, uint64_t flag)
 {
     return u->e && (u->e->flags & flag);
 }
@@ -232,7 +234,7 @@ static const unit *next_word(const ctx *c, size_t i, size_t reach)
 
 /* Does a word with one of the entry flags in `flags`, or when `flags` is 0 a polar word of at
  * least `min` valence, follow i within `reach` words of its clause? */
-static bool follows(const ctx *c, size_t i, int reach, unsigned flags, float min)
+static bool follows(const ctx *c, size_t i, int reach, uint64_t flags, float min)
 {
     int words = 0;
     for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause && words < reach; j++) {
@@ -518,7 +520,7 @@ static bool opens_sentence(const ctx *c, size_t i)
 
 /* The word right after a word with `flag`, when it is a plain word of its clause: no valence,
  * no modifier, no role ("no I didn't", "actually a"), no hashtag, and nothing polar in reach. */
-static const unit *bare_next(const ctx *c, size_t i, unsigned flag)
+static const unit *bare_next(const ctx *c, size_t i, uint64_t flag)
 {
     const unit *u = &c->u[i], *nx;
 
@@ -1043,6 +1045,89 @@ static void contrast(ctx *c)
     }
 }
 
+/* ---- the ironic verdict ---- */
+
+/* Sum of the weighted valences of units [b, e); *praise tells whether any of them praises at
+ * least PRIV_MIN ("at home", +0.3, is no praise). */
+static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
+{
+    double sum = 0;
+
+    *praise = false;
+    for (size_t j = b; j < e; j++) {
+        sum += c->u[j].v * c->u[j].w;
+        *praise |= c->u[j].v * c->u[j].w >= PRIV_MIN;
+    }
+    return sum;
+}
+
+/* A colon or a dash: "Price: great", "Качество — отличное" name what they rate. */
+static bool names_subject(const ctx *c, const unit *u)
+{
+    const rm_token *t = &c->toks->v[u->tok];
+    const char *p = c->text + t->start;
+    size_t n = t->end - t->start;
+
+    if (u->kind != RM_TOK_PUNCT && u->kind != RM_TOK_SYM)
+        return false;
+    if (memchr(p, ':', n) || memchr(p, '-', n))
+        return true;
+    /* an em or en dash */
+    return n >= 3 && (!memcmp(p, "\xE2\x80\x94", 3) || !memcmp(p, "\xE2\x80\x93", 3));
+}
+
+/* Is the sentence [b, e) a bare verdict: at most VERDICT_WORDS words, praise only by words
+ * the lexicon marks `irony` ("great", "perfect", "отлично"), no complaint, no contrast ("Great
+ * product though" answers what came before) and no named subject ("Price: great" rates)? */
+static bool bare_verdict(const ctx *c, size_t b, size_t e)
+{
+    size_t words = 0;
+    bool praise = false;
+
+    for (size_t j = b; j < e; j++) {
+        const unit *u = &c->u[j];
+        double v = u->v * u->w;
+        if (v < 0 || has(u, RM_LEX_BUT | RM_LEX_ALTHOUGH) || (v > 0 && !has(u, RM_LEX_IRONY)) ||
+            names_subject(c, u))
+            return false;
+        praise |= v > 0;
+        words += is_word(u) ? u->ntok : 0;
+    }
+    return praise && words <= VERDICT_WORDS;
+}
+
+/* A bare verdict right after a sentence that complains and praises nothing is irony: "Forgot
+ * my phone at home. Great.", "my car won't start. perfect timing", "Опять нет связи. Супер!".
+ * Praise after a problem told as solved is not: the sentence before it praises ("Поменяли брак
+ * без вопросов. Отлично."). The verdict's praise turns, x IRONY. */
+static void ironic_verdict(ctx *c)
+{
+    size_t b = 0, prev_b = SIZE_MAX;
+
+    while (b < c->n) {
+        size_t e = b;
+        bool praise;
+        while (e < c->n && c->u[e].sent == c->u[b].sent)
+            e++;
+        if (prev_b != SIZE_MAX && bare_verdict(c, b, e) &&
+            weighted_sum(c, prev_b, b, &praise) <= VERDICT_AFTER && !praise) {
+            for (size_t j = b; j < e; j++) {
+                unit *u = &c->u[j];
+                if (u->v <= 0)
+                    continue;
+                u->v *= IRONY;
+                u->term = join_terms(c, "irony:", evidence_term(c, u));
+            }
+        }
+        for (size_t j = b; j < e; j++)
+            if (is_word(&c->u[j])) {
+                prev_b = b;
+                break;
+            }
+        b = e;
+    }
+}
+
 /* ---- the closing reaction ---- */
 
 /* A face, emoji, interjection or polar hashtag is a reaction; links, mentions, neutral tags and
@@ -1196,6 +1281,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     pace(&c);
     cannot_enough(&c);
     contrast(&c);
+    ironic_verdict(&c);
     closing(&c);
     out->sum = total(&c, out);
     out->score = rm_senti_squash(out->sum);

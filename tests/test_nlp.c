@@ -514,6 +514,30 @@ static void nlp_scare_quotes(void **state)
     assert_true(sc("вклад «Победа» можно открыть онлайн") >= 0);
 }
 
+/* A bare verdict of praise right after a complaint is irony; after a problem told as solved,
+ * with a contrast word, or with more to say, it is praise. */
+static void nlp_ironic_verdict(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    s = run("Forgot my phone at home. Great.");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "irony: great"));
+    assert_true(sc("my car won't start. perfect timing") < 0);
+    assert_true(sc("Опять нет связи. Супер!") < 0);
+    assert_true(sc("Списали деньги за смс, которые я не отправлял. Молодцы.") < 0);
+    /* the sentence before praises: the problem was solved */
+    assert_true(sc("Поменяли брак без вопросов. Отлично.") > 0);
+    assert_true(sc("The first one broke, the replacement works perfectly. Great.") > 0);
+    /* a contrast answers the complaint; a longer sentence says more than a verdict */
+    assert_true(sc("The box was dented. Great product though.") >= sc("The box was dented."));
+    assert_true(sc("Shipping was slow. Great quality and a perfect fit for my son.") > 0);
+    /* a colon or a dash names what is rated: "Price: great" is a rating */
+    assert_true(sc("Shipping was slow. Price — great.") > 0);
+    /* praise with no complaint before it, and a first sentence, stay praise */
+    assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
+}
+
 static void nlp_social_posts(void **state)
 {
     rm_sentiment s;
@@ -986,6 +1010,7 @@ int main(void)
         cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
         cmocka_unit_test(nlp_scare_quotes),
+        cmocka_unit_test(nlp_ironic_verdict),
         cmocka_unit_test(nlp_social_posts),
         cmocka_unit_test(nlp_ecommerce_phrases),
         cmocka_unit_test(nlp_russian_word_forms),
