@@ -783,6 +783,10 @@ static void nlp_stems_do_not_collide(void **state)
     /* a Turkish bath is not a dative of "хам" (boor); "I haven't bought" is not "don't buy" */
     assert_true(sc("в клубе есть сауна и хамам") == 0.0 && sc("администратор хамит") < 0);
     assert_true(sc("абонемент пока не покупала") == 0.0 && sc("не покупайте") < 0);
+    /* "we fly out" is not "the app crashes" */
+    assert_true(sc("Завтра вылетаем в Турцию") == 0.0 && sc("приложение вылетает") < 0);
+    /* "nothing is worse than" is no "not worse" */
+    assert_true(sc("Нет ничего хуже, чем очередь в банке") < 0 && sc("не хуже других") > 0);
     /* a footballer is not messy */
     assert_true(sc("Messi scored twice") == 0.0 && sc("a messy build") < 0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
