@@ -787,6 +787,9 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("Завтра вылетаем в Турцию") == 0.0 && sc("приложение вылетает") < 0);
     /* "nothing is worse than" is no "not worse" */
     assert_true(sc("Нет ничего хуже, чем очередь в банке") < 0 && sc("не хуже других") > 0);
+    /* "least" denies what it reaches; "at least" is a phrase of its own */
+    assert_true(sc("the least painful car buying experience") > 0 && sc("my least favorite") < 0);
+    assert_true(sc("at least it is cheap") == sc("it is cheap"));
     /* a footballer is not messy */
     assert_true(sc("Messi scored twice") == 0.0 && sc("a messy build") < 0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
