@@ -790,6 +790,11 @@ static void nlp_stems_do_not_collide(void **state)
     /* "least" denies what it reaches; "at least" is a phrase of its own */
     assert_true(sc("the least painful car buying experience") > 0 && sc("my least favorite") < 0);
     assert_true(sc("at least it is cheap") == sc("it is cheap"));
+    /* "класс" praises; its oblique forms are a school year or a travel class */
+    assert_true(sc("Ищу репетитора для 9 класса") == 0.0 && sc("Класс!") > 0);
+    assert_true(sc("отель высокого класса") > 0);
+    /* "еле" (barely) denies what it reaches */
+    assert_true(sc("батареи еле тёплые") < 0 && sc("еле работает") < 0);
     /* a footballer is not messy */
     assert_true(sc("Messi scored twice") == 0.0 && sc("a messy build") < 0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
