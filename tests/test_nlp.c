@@ -794,6 +794,8 @@ static void nlp_stems_do_not_collide(void **state)
     /* "класс" praises; its oblique forms are a school year or a travel class */
     assert_true(sc("Ищу репетитора для 9 класса") == 0.0 && sc("Класс!") > 0);
     assert_true(sc("отель высокого класса") > 0);
+    /* "never laughed so much", and a comparative of "крутой" */
+    assert_true(sc("давно так не смеялась") > 0 && sc("второй сезон ещё круче первого") > 0);
     /* "еле" (barely) denies what it reaches */
     assert_true(sc("батареи еле тёплые") < 0 && sc("еле работает") < 0);
     /* a footballer is not messy */
