@@ -798,6 +798,8 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("давно так не смеялась") > 0 && sc("второй сезон ещё круче первого") > 0);
     /* "еле" (barely) denies what it reaches */
     assert_true(sc("батареи еле тёплые") < 0 && sc("еле работает") < 0);
+    /* specifications: business days are not busy, a no-load speed is no failure */
+    assert_true(sc("Ships within 1-2 business days.") == 0.0 && sc("No-load speed 0-2000 RPM.") == 0.0);
     /* a footballer is not messy */
     assert_true(sc("Messi scored twice") == 0.0 && sc("a messy build") < 0);
     /* frequent particles and verbs on a polar word's stem: just/simple, exactly/precise,
