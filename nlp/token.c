@@ -710,7 +710,7 @@ static void lex_emoji(lexer *lx, int32_t cp, size_t w)
 static void lex_punct_run(lexer *lx)
 {
     size_t start = lx->pos, p = start;
-    int excl = 0, quest = 0, sent = 0, clause = 0;
+    int excl = 0, quest = 0, sent = 0, clause = 0, colon = 0;
     rm_token *tok;
     int32_t cp;
 
@@ -720,8 +720,12 @@ static void lex_punct_run(lexer *lx)
         sent += cp == '.' || cp == '!' || cp == '?' || cp == 0x2026 || cp == 0x203C ||
                 cp == 0x2049;
         clause += cp == ',' || cp == ';';
+        colon += cp == ':';
         p += decode(lx, p, &cp);
     }
+    /* "Минусы: тормозит" ends a clause at the colon; "18:55" and "2:1" do not */
+    if (colon && !(p < lx->len && p - start == 1 && is_digit(peek(lx, p))))
+        clause += colon;
     tok = push(lx, RM_TOK_PUNCT, start, p);
     set_norm(lx, tok, (const char *)lx->s + start, RM_MIN(p - start, (size_t)16));
     tok->n_excl = (uint16_t)RM_MIN(excl, 1000);

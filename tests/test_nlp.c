@@ -796,6 +796,8 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("отель высокого класса") > 0);
     /* "never laughed so much", and a comparative of "крутой" */
     assert_true(sc("давно так не смеялась") > 0 && sc("второй сезон ещё круче первого") > 0);
+    /* a negation does not reach across a colon */
+    assert_true(sc("пользоваться невозможно: всё тормозит") < 0);
     /* "еле" (barely) denies what it reaches */
     assert_true(sc("батареи еле тёплые") < 0 && sc("еле работает") < 0);
     /* specifications: business days are not busy, a no-load speed is no failure */

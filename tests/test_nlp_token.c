@@ -191,6 +191,14 @@ static void token_punctuation_runs_mark_sentences_and_clauses(void **state)
     /* a line break ends the sentence of the word before it */
     assert_string_equal(t.v[8].norm, "next");
     assert_true(t.v[8].flags & RM_TOK_SENT_END);
+    /* a colon ends a clause ("Минусы: тормозит"); between digits it is part of a time */
+    t = split("Минусы: тормозит");
+    assert_int_equal(t.v[1].kind, RM_TOK_PUNCT);
+    assert_true(t.v[1].flags & RM_TOK_CLAUSE_END);
+    t = split("в 18:55 закрыто, счёт 2 :1");
+    for (size_t i = 0; i < t.n; i++)
+        if (t.v[i].kind == RM_TOK_PUNCT && !strcmp(t.v[i].norm, ":"))
+            assert_false(t.v[i].flags & RM_TOK_CLAUSE_END);
 }
 
 static void token_numbers_hyphens_hashtags_mentions(void **state)
