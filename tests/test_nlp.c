@@ -796,6 +796,8 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("отель высокого класса") > 0);
     /* "never laughed so much", and a comparative of "крутой" */
     assert_true(sc("давно так не смеялась") > 0 && sc("второй сезон ещё круче первого") > 0);
+    /* "вылет" is a crash of an app, but "до вылета" is before a flight's departure */
+    assert_true(sc("Ни одного вылета за месяц игры") > 0 && sc("Регистрация закрывается за 40 минут до вылета") == 0.0);
     /* a negation does not reach across a colon */
     assert_true(sc("пользоваться невозможно: всё тормозит") < 0);
     /* "еле" (barely) denies what it reaches */
