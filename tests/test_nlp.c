@@ -798,6 +798,9 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("давно так не смеялась") > 0 && sc("второй сезон ещё круче первого") > 0);
     /* "вылет" is a crash of an app, but "до вылета" is before a flight's departure */
     assert_true(sc("Ни одного вылета за месяц игры") > 0 && sc("Регистрация закрывается за 40 минут до вылета") == 0.0);
+    /* "в минус" is a frost, not a minus; "лет на пять" is no grade of five */
+    assert_true(sc("губы не обветриваются даже в минус двадцать") >= 0);
+    assert_true(sc("выгляжу старше лет на пять") <= 0);
     /* a negation does not reach across a colon */
     assert_true(sc("пользоваться невозможно: всё тормозит") < 0);
     /* "еле" (barely) denies what it reaches */
