@@ -805,6 +805,8 @@ static void nlp_stems_do_not_collide(void **state)
     assert_true(sc("дыр больше, чем в моих носках") <= 0 && sc("оторваться невозможно") > 0);
     /* "что ни закажешь" (whatever you order) is no negation */
     assert_true(sc("Что ни закажешь — всё вкусно.") > 0);
+    /* a club is no "динамить" (to stand someone up); rooting for a team is no illness */
+    assert_true(sc("Спасибо, Динамо!") > 0 && sc("больше не болею за Динамо") < 0);
     /* a negation does not reach across a colon */
     assert_true(sc("пользоваться невозможно: всё тормозит") < 0);
     /* "еле" (barely) denies what it reaches */
