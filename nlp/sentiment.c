@@ -407,6 +407,8 @@ static void modify(ctx *c, size_t i)
             neg = true;
             neg_at = j;
         }
+        if (p->kind == RM_TOK_EMOJI || p->kind == RM_TOK_EMOTICON)
+            break; /* an emoji closes what came before: "for no reason 😭 thank you" */
         if (!is_word(p))
             continue;
         /* A hashtag comments on the post: only words of hashtags reach its words ("#SoHappy"),

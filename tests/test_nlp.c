@@ -501,6 +501,10 @@ static void nlp_emoji_emoticons_and_brackets(void **state)
     assert_true(sc("ok))))") > sc("ok)"));
     assert_true(sc("опять(((") < 0);
     assert_true(sc("I <3 it") > 0);
+    /* an emoji closes what came before it: a negator does not reach past it */
+    assert_true(sc("not today love it") < 0);
+    assert_true(sc("not today \xF0\x9F\x9A\x97 love it") > 0);
+    assert_true(sc("no reason \xF0\x9F\x98\xAD thank you") > sc("no reason thank you"));
 }
 
 /* One lowercase praise word in quotes is meant the other way; a capitalised one inside a
