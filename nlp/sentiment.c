@@ -298,6 +298,16 @@ static bool ever(const ctx *c, size_t j)
     return p && has(p, RM_LEX_EVER);
 }
 
+/* "So" right before the negator, after a word of all time: "никогда так не радовалась", "давно
+ * так не смеялась" (not in ages so...): the negation praises or blames, as "never so happy". */
+static bool such_before(const ctx *c, size_t neg_at)
+{
+    for (size_t j = neg_at; j-- > 0 && c->u[j].clause == c->u[neg_at].clause;)
+        if (is_word(&c->u[j]))
+            return has(&c->u[j], RM_LEX_SUCH) && ever(c, j);
+    return false;
+}
+
 /* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
  * is gone", "боль прошла"): the first polar word up to WINDOW words before it in its clause,
  * when that word is clearly polar and no negator stands between ("the pain is not gone").
@@ -452,7 +462,8 @@ static void modify(ctx *c, size_t i)
         neg_at = j_post;
     }
     cmp |= has(u, RM_LEX_CMP);
-    if (neg && !u->has_neg && ((such && ever(c, neg_at)) || (be && (cmp || deg_this)))) {
+    if (neg && !u->has_neg && ((such && ever(c, neg_at)) || such_before(c, neg_at) ||
+                                 (be && (cmp || deg_this)))) {
         u->v *= factor * NEVER_SO;
     } else if ((neg && !u->has_neg) || (irr && cmp)) {
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */

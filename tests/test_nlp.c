@@ -372,6 +372,13 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("it never looked better") > 0 && sc("doesn't look better") < 0);
     assert_true(sc("I have never been this happy") > sc("happy"));
     assert_true(sc("I couldn't be happier with it") > 0.4);
+    /* "так" before the negator, after "никогда" or "давно" (not in ages) */
+    assert_true(sc("никогда так не радовалась") > 0);
+    assert_true(sc("давно так не ржали") > 0);
+    assert_true(sc("давно так не бесило") < 0);
+    assert_true(sc("давно не видела такого бардака") < 0);
+    assert_true(sc("давно не работает") < 0);
+    assert_true(sc("не такое уж плохое") > 0);
     assert_true(sc("the setup could not be easier") > 0);
     assert_true(sc("couldn't be more pleased") > 0);
     assert_true(sc("it can't be worse") < 0);
