@@ -100,6 +100,10 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("not bad") < sc("good"));
     assert_true(sc("I don't think it's bad") > 0);
     assert_true(sc("never disappoints") > 0);
+    /* "non-" denies the word it is joined to */
+    assert_true(sc("a non-genuine cartridge") < 0);
+    assert_true(sc("non-toxic paint") > 0);
+    assert_true(sc("a non-profit group") == 0.0);
     assert_true(sc("не хороший") < 0);
     assert_true(sc("не плохой") > 0);
     assert_true(sc("без проблем") > 0);
