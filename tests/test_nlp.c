@@ -173,6 +173,10 @@ static void nlp_privative_words(void **state)
     assert_true(sc("it lacks quality") < 0);
     assert_true(sc("lack of support from the seller") < 0);
     assert_true(sc("it lacks nothing") >= 0);
+    /* "невозможно" (impossible) is a complaint alone and denies what it reaches */
+    assert_true(sc("капсулы огромные, проглотить невозможно") < 0);
+    assert_true(sc("невозможно сломать") > 0);
+    assert_true(sc("невозможно оторваться") > 0);
     assert_true(sc("it failed to impress") < 0);
     assert_true(sc("the seller failed to respond") < 0);
     assert_true(sc("it never fails to impress") > 0);
