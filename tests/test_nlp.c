@@ -177,6 +177,9 @@ static void nlp_privative_words(void **state)
     assert_true(sc("капсулы огромные, проглотить невозможно") < 0);
     assert_true(sc("невозможно сломать") > 0);
     assert_true(sc("невозможно оторваться") > 0);
+    /* "перестать" also reaches back to the verb written before it */
+    assert_true(sc("спина болеть перестала") > 0);
+    assert_true(sc("перестал работать") < 0);
     assert_true(sc("it failed to impress") < 0);
     assert_true(sc("the seller failed to respond") < 0);
     assert_true(sc("it never fails to impress") > 0);
