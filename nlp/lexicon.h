@@ -100,6 +100,8 @@
 #define RM_LEX_VIA (UINT64_C(1) << 31)
 /* praise that a bare verdict right after a complaint turns: "Great.", "Отлично." */
 #define RM_LEX_IRONY (UINT64_C(1) << 32)
+/* a word that, closing its clause right after a plain word, judges it worthless: "Звук никакой" */
+#define RM_LEX_NIL (UINT64_C(1) << 33)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

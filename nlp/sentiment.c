@@ -31,6 +31,7 @@
 #define DANGLING_VALENCE (-1.0) /* "не очень.", "not really": negated intensifier, no word */
 #define LONE_NEG_VALENCE (-1.0) /* "No." as a whole sentence */
 #define ABSENCE_VALENCE (-1.0)  /* "no instructions": a thing missing */
+#define NIL_VALENCE (-1.5)      /* "Микрофон никакой": a thing worth nothing */
 #define ACTUAL_VALENCE 0.8      /* "the instructions actually made sense" */
 #define CHANGE_VALENCE 1.3      /* "raised fees", "прибыль выросла": a change of an amount */
 #define CHANGE_REACH 4          /* words between the change and its amount */
@@ -561,6 +562,25 @@ static const unit *absent_thing(const ctx *c, size_t i)
     return nx;
 }
 
+/* A word marked `nil` that closes its clause right after a plain word judges that thing
+ * worthless: "Микрофон никакой.", "Качество никакое, звук тоже". The plain word, or NULL. */
+static const unit *nil_thing(const ctx *c, size_t i)
+{
+    const unit *u = &c->u[i], *pv;
+
+    if (!has(u, RM_LEX_NIL) || i == 0)
+        return NULL;
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == u->clause; j++)
+        if (is_word(&c->u[j]))
+            return NULL;
+    pv = &c->u[i - 1];
+    if (!is_word(pv) || pv->clause != u->clause || (pv->tflags & RM_TOK_HASHTAG))
+        return NULL;
+    if (pv->e && (pv->e->valence != 0.0f || pv->e->boost > 0.0f || (pv->e->flags & ~PLAIN)))
+        return NULL;
+    return pv;
+}
+
 /* Unit u and the plain word nx after it judge together: "no instructions", "actually tear". */
 static void pair_with(ctx *c, unit *u, const unit *nx, double v)
 {
@@ -583,6 +603,10 @@ static void rule_valence(ctx *c, size_t i)
     }
     if ((nx = absent_thing(c, i))) {
         pair_with(c, u, nx, emphasis(c, u, ABSENCE_VALENCE));
+        return;
+    }
+    if (nil_thing(c, i)) {
+        u->v = emphasis(c, u, NIL_VALENCE);
         return;
     }
     if ((nx = bare_next(c, i, RM_LEX_ACTUAL))) { /* "actually tear", "doesn't actually clean" */

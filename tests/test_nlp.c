@@ -177,6 +177,11 @@ static void nlp_privative_words(void **state)
     assert_true(sc("капсулы огромные, проглотить невозможно") < 0);
     assert_true(sc("невозможно сломать") > 0);
     assert_true(sc("невозможно оторваться") > 0);
+    /* "никакой" closing its clause after a plain word: the thing is worth nothing */
+    assert_true(sc("Микрофон никакой.") < 0);
+    assert_true(sc("связь дома стала никакая, дозвониться нельзя") < 0);
+    assert_true(sc("никаких проблем") > 0);
+    assert_true(sc("до понедельника никак") == 0.0);
     /* "перестать" also reaches back to the verb written before it */
     assert_true(sc("спина болеть перестала") > 0);
     assert_true(sc("перестал работать") < 0);
