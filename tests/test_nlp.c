@@ -193,7 +193,9 @@ static void nlp_privative_words(void **state)
     /* remedies are privatives with a positive valence: a solved problem is praise */
     assert_true(sc("it fixed the problem") > 0 && sc("resolved the issue quickly") > 0);
     assert_true(sc("The chair fixed my back pain") > 0 && sc("cured my headache") > 0);
-    assert_true(sc("they didn't fix the problem") < 0 && sc("please fix this") > 0);
+    assert_true(sc("they didn't fix the problem") < 0 && sc("they fixed it in a day") > 0);
+    /* ...but a plea for a fix is a complaint */
+    assert_true(sc("After the latest update it crashes. Please fix!!") < 0);
     /* a weak word does not absorb the privative: the refusal is the complaint */
     assert_true(sc("they refused to exchange it") < sc("exchange it"));
     assert_true(sc("it lacks quality") < -0.1);
