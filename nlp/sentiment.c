@@ -491,8 +491,8 @@ static bool lone_negator(const ctx *c, size_t i)
         if (is_word(&c->u[j]))
             return false;
     for (size_t j = i + 1; j < c->n && c->u[j].sent == u->sent; j++)
-        if (is_word(&c->u[j]) && !has(&c->u[j], RM_LEX_NEG))
-            return false;
+        if (is_word(&c->u[j]) && (!has(&c->u[j], RM_LEX_NEG) || privative(&c->u[j])))
+            return false; /* "Not fixed." denies the fix; it answers nothing */
     return true;
 }
 

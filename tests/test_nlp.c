@@ -194,7 +194,9 @@ static void nlp_privative_words(void **state)
     assert_true(sc("it fixed the problem") > 0 && sc("resolved the issue quickly") > 0);
     assert_true(sc("The chair fixed my back pain") > 0 && sc("cured my headache") > 0);
     assert_true(sc("they didn't fix the problem") < 0 && sc("they fixed it in a day") > 0);
-    /* ...but a plea for a fix is a complaint */
+    /* a remedy denied is a complaint, not a refusal ("No.") on top of it */
+    assert_true(sc("Not fixed.") > -0.3 && sc("Not fixed.") < 0);
+    /* ...and a plea for a fix is a complaint */
     assert_true(sc("After the latest update it crashes. Please fix!!") < 0);
     /* a weak word does not absorb the privative: the refusal is the complaint */
     assert_true(sc("they refused to exchange it") < sc("exchange it"));
