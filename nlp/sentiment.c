@@ -453,6 +453,8 @@ static void modify(ctx *c, size_t i)
     }
     if (neg && privative(&c->u[neg_at]) && fabsf(u->e->valence) < PRIV_MIN)
         neg = false; /* "refused to exchange it": the refusal is the complaint */
+    if (neg && privative(&c->u[neg_at]) && c->u[neg_at].e->valence > 0 && u->v > 0)
+        neg = false; /* a remedy ends complaints, not praise: "relieved and grateful" */
     if (!neg && (j_post = post_privative_of(c, i)) != SIZE_MAX) {
         neg = true; /* "lag is nonexistent": the word after denies it */
         neg_at = j_post;

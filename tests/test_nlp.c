@@ -194,6 +194,8 @@ static void nlp_privative_words(void **state)
     assert_true(sc("it fixed the problem") > 0 && sc("resolved the issue quickly") > 0);
     assert_true(sc("The chair fixed my back pain") > 0 && sc("cured my headache") > 0);
     assert_true(sc("they didn't fix the problem") < 0 && sc("they fixed it in a day") > 0);
+    /* a remedy ends complaints, not the praise it reaches */
+    assert_true(sc("relieved and grateful") > sc("grateful") - 0.1);
     /* a remedy denied is a complaint, not a refusal ("No.") on top of it */
     assert_true(sc("Not fixed.") > -0.3 && sc("Not fixed.") < 0);
     /* ...and a plea for a fix is a complaint */
@@ -392,6 +394,7 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("it never looked better") > 0 && sc("doesn't look better") < 0);
     assert_true(sc("I have never been this happy") > sc("happy"));
     assert_true(sc("I couldn't be happier with it") > 0.4);
+    assert_true(sc("burnt toast never tasted so good") > 0);
     /* "так" before the negator, after "никогда" or "давно" (not in ages) */
     assert_true(sc("никогда так не радовалась") > 0);
     assert_true(sc("давно так не ржали") > 0);
