@@ -303,10 +303,9 @@ static bool ever(const ctx *c, size_t j)
  * так не смеялась" (not in ages so...): the negation praises or blames, as "never so happy". */
 static bool such_before(const ctx *c, size_t neg_at)
 {
-    for (size_t j = neg_at; j-- > 0 && c->u[j].clause == c->u[neg_at].clause;)
-        if (is_word(&c->u[j]))
-            return has(&c->u[j], RM_LEX_SUCH) && ever(c, j);
-    return false;
+    const unit *p = prev_word(c, neg_at);
+
+    return p && has(p, RM_LEX_SUCH) && ever(c, (size_t)(p - c->u));
 }
 
 /* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
@@ -534,8 +533,17 @@ static bool opens_sentence(const ctx *c, size_t i)
 /* Options that leave a word plain: what it names, not a role in the sentence. */
 #define PLAIN (RM_LEX_RISE | RM_LEX_FALL | RM_LEX_MORE | RM_LEX_LESS | RM_LEX_VIA | RM_LEX_OCCASION)
 
-/* The word right after a word with `flag`, when it is a plain word of its clause: no valence,
- * no modifier, no role ("no I didn't", "actually a"), no hashtag, and nothing polar in reach. */
+/* Is u a plain word of clause `clause`: no valence, no modifier, no role ("no I didn't",
+ * "actually a"), no hashtag? */
+static bool plain_word(const unit *u, uint32_t clause)
+{
+    if (!is_word(u) || u->clause != clause || (u->tflags & RM_TOK_HASHTAG))
+        return false;
+    return !u->e || (u->e->valence == 0.0f && u->e->boost <= 0.0f && !(u->e->flags & ~PLAIN));
+}
+
+/* The word right after a word with `flag`, when it is a plain word of its clause with nothing
+ * polar in reach. */
 static const unit *bare_next(const ctx *c, size_t i, uint64_t flag)
 {
     const unit *u = &c->u[i], *nx;
@@ -543,9 +551,7 @@ static const unit *bare_next(const ctx *c, size_t i, uint64_t flag)
     if (!has(u, flag) || i + 1 >= c->n)
         return NULL;
     nx = &c->u[i + 1];
-    if (!is_word(nx) || nx->clause != u->clause || (nx->tflags & RM_TOK_HASHTAG))
-        return NULL;
-    if (nx->e && (nx->e->valence != 0.0f || nx->e->boost > 0.0f || (nx->e->flags & ~PLAIN)))
+    if (!plain_word(nx, u->clause))
         return NULL;
     if (follows(c, i, WINDOW, 0, 0.0f))
         return NULL;
@@ -576,11 +582,7 @@ static const unit *nil_thing(const ctx *c, size_t i)
         if (is_word(&c->u[j]))
             return NULL;
     pv = &c->u[i - 1];
-    if (!is_word(pv) || pv->clause != u->clause || (pv->tflags & RM_TOK_HASHTAG))
-        return NULL;
-    if (pv->e && (pv->e->valence != 0.0f || pv->e->boost > 0.0f || (pv->e->flags & ~PLAIN)))
-        return NULL;
-    return pv;
+    return plain_word(pv, u->clause) ? pv : NULL;
 }
 
 /* Unit u and the plain word nx after it judge together: "no instructions", "actually tear". */
