@@ -350,20 +350,34 @@ static size_t post_privative_of(const ctx *c, size_t i)
 }
 
 /* A negation carried over "or" from the word before: "wasn't helpful or friendly", "no warmth
- * or charm", "didn't laugh or even smile". The index of that negated word, or SIZE_MAX. */
+ * or charm", "didn't laugh or even smile"; and over "and" from a negated word of the same sign,
+ * as in a list of things missing: "no scratches and dents", "без царапин и сколов". Across "and"
+ * a word of the other sign is a second claim ("not loud and sounds great", "didn't work and
+ * broke": a term that holds its negator is of the sign of what it denies). The index of that
+ * negated word, or SIZE_MAX. */
 static size_t coordinated_negation(const ctx *c, size_t i)
 {
-    bool or_seen = false;
+    bool or_seen = false, and_seen = false;
     for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;) {
         const unit *p = &c->u[j];
+        const char *w;
         if (!is_word(p))
             continue;
         if (p->e && p->e->valence == 0.0f && p->e->boost > 0.0f)
             continue; /* "or even" */
-        if (!or_seen && has(p, RM_LEX_OR)) {
+        if (!or_seen && !and_seen && has(p, RM_LEX_OR)) {
             or_seen = true;
             continue;
         }
+        w = !or_seen && !and_seen && p->ntok == 1 ? norm_of(c, p) : NULL;
+        if (w && (!strcmp(w, "and") || !strcmp(w, "и"))) {
+            and_seen = true;
+            continue;
+        }
+        if (and_seen) /* p's valence is now denied, as is that of a held negator's term */
+            return polar(p) && (p->negated || p->has_neg) && (p->v < 0) == (c->u[i].v > 0)
+                       ? j
+                       : SIZE_MAX;
         return or_seen && polar(p) && (p->negated || p->has_neg) ? j : SIZE_MAX;
     }
     return SIZE_MAX;
@@ -679,6 +693,31 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
     return true;
 }
 
+/* "A+", "A+++ seller": the top school grade, written straight after the letter; not an energy
+ * class ("класс энергопотребления A++", "energy rating A+"). */
+static bool grade_at(const ctx *c, size_t i, double *r, size_t *span)
+{
+    static const char *const spec[] = {"class", "класс", "energ", "энерг"};
+    const rm_tokens *t = c->toks;
+    size_t k = c->u[i].tok, n = 0;
+
+    if (t->v[k].kind != RM_TOK_WORD || t->v[k].norm_len != 1 || t->v[k].norm[0] != 'a')
+        return false;
+    while (k + 1 + n < t->n && t->v[k + 1 + n].kind == RM_TOK_SYM &&
+           t->v[k + 1 + n].start == t->v[k + n].end && c->text[t->v[k + 1 + n].start] == '+')
+        n++;
+    if (n == 0 || (k + 1 + n < t->n && t->v[k + 1 + n].start == t->v[k + n].end &&
+                   (t->v[k + 1 + n].kind == RM_TOK_WORD || t->v[k + 1 + n].kind == RM_TOK_NUM)))
+        return false; /* "a+b" */
+    for (size_t j = k, d = 0; j-- > 0 && d < 2; d++)
+        for (size_t s = 0; s < RM_ARRAY_LEN(spec); s++)
+            if (t->v[j].kind == RM_TOK_WORD && !strncmp(t->v[j].norm, spec[s], strlen(spec[s])))
+                return false;
+    *r = 1.0;
+    *span = 1 + n;
+    return true;
+}
+
 static bool is_quote(const ctx *c, size_t tok)
 {
     static const char *const quotes[] = {"\"", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C",
@@ -900,7 +939,7 @@ static void valence(ctx *c)
         unit *u = &c->u[i];
         double r;
         size_t span;
-        if (u->kind == RM_TOK_NUM && rating_at(c, i, &r, &span)) {
+        if ((u->kind == RM_TOK_NUM && rating_at(c, i, &r, &span)) || grade_at(c, i, &r, &span)) {
             u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
             u->span_ntok = span;
             u->term = rm_arena_strndup(c->a, c->text + c->toks->v[u->tok].start,

@@ -137,6 +137,10 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("I don't think you will be disappointed") > 0);
     assert_true(sc("I really don't see how anyone could enjoy this movie") < 0);
     assert_true(sc("I think you will be disappointed") < 0);
+    /* ...and over "and" to a word of the same sign: a list of things missing */
+    assert_true(sc("no scratches and dents") > 0 && sc("без царапин и сколов") > 0.3);
+    assert_true(sc("didn't work and broke") < 0 && sc("not too sweet and nailed it") > 0);
+    assert_true(sc("isn't loud and sounds great") > 0);
     /* praise in the past tells of a decline */
     assert_true(sc("it used to be good") < 0 && sc("раньше было лучше") < 0);
     assert_true(sc("раньше было хуже") > 0 && sc("пришла раньше срока") > 0);
@@ -716,6 +720,11 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("1 star") < -0.3);
     assert_true(sc("оценка 2 из 5") < 0);
     assert_true(sc("12/10/2024") == 0.0);
+    /* the top school grade, "+" written straight after the letter */
+    assert_true(sc("A+ seller") > 0.4);
+    assert_true(sc("A+++ service") > 0.4);
+    assert_true(sc("a + b") == 0.0 && sc("a+b") == 0.0);
+    assert_true(sc("класс энергопотребления A++") == 0.0 && sc("energy rating A+") == 0.0);
 }
 
 /* Forms Snowball puts on another stem, or that a short stem cannot reach, still carry their
