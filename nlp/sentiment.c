@@ -671,10 +671,12 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
             *p = '.';
     x = strtod(num, NULL);
     nx = t->v[k + 1].norm;
-    if (t->v[k + 1].kind == RM_TOK_WORD && (!strncmp(nx, "star", 4) ||
+    if (t->v[k + 1].kind == RM_TOK_WORD && (!strcmp(nx, "star") || !strcmp(nx, "stars") ||
                                             !strncmp(nx, "звезд", strlen("звезд")))) {
         y = 5;
         *span = 2;
+        if (x > y && x <= 2 * y)
+            x = y; /* "would give 6 stars if I could" */
     } else if (k + 2 < t->n && t->v[k + 2].kind == RM_TOK_NUM &&
                ((t->v[k + 1].kind == RM_TOK_SYM && c->text[t->v[k + 1].start] == '/') ||
                 !strcmp(nx, "из"))) {

@@ -720,6 +720,8 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("1 star") < -0.3);
     assert_true(sc("оценка 2 из 5") < 0);
     assert_true(sc("12/10/2024") == 0.0);
+    assert_true(sc("would give 6 stars if I could") > 0.4); /* more than the top is the top */
+    assert_true(sc("press 1 start button") == 0.0 && sc("the Windows 8 start screen") == 0.0);
     /* the top school grade, "+" written straight after the letter */
     assert_true(sc("A+ seller") > 0.4);
     assert_true(sc("A+++ service") > 0.4);
