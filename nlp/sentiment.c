@@ -308,14 +308,32 @@ static bool such_before(const ctx *c, size_t neg_at)
     return p && has(p, RM_LEX_SUCH) && ever(c, (size_t)(p - c->u));
 }
 
+/* A personal pronoun that can be a subject ("I", "we've", "они"): a post-privative after one
+ * tells what that person did, not what was lost ("so slow I've gone back to my old kettle"). */
+static bool subject_pronoun(const ctx *c, const unit *p)
+{
+    static const char *const subj[] = {"i",  "i've", "i'm", "we",  "we've", "you", "you've",
+                                       "he", "she",  "they", "they've", "я", "мы", "ты",
+                                       "вы", "он",   "она", "они"};
+    const char *w = p->ntok == 1 ? norm_of(c, p) : NULL;
+
+    for (size_t k = 0; w && k < RM_ARRAY_LEN(subj); k++)
+        if (!strcmp(w, subj[k]))
+            return true;
+    return false;
+}
+
 /* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
- * is gone", "боль прошла"): the first polar word up to WINDOW words before it in its clause,
- * when that word is clearly polar and no negator stands between ("the pain is not gone").
+ * is gone", "боль прошла"): the first clearly polar word up to WINDOW words before it in its
+ * clause, when no negator stands between ("the pain is not gone"); a faint word is passed only
+ * when nothing but function words stands between ("the pain is finally gone").
  * Right after "and"/"и" the privative is a second predicate of the same subject, not a loss:
- * "нахамила и ушла" (she was rude and left). */
+ * "нахамила и ушла" (she was rude and left); after a subject pronoun it has a subject of its
+ * own. */
 static size_t post_target(const ctx *c, size_t j)
 {
     int d = 0;
+    bool plain = false;
     for (size_t k = j; k-- > 0 && c->u[k].clause == c->u[j].clause && d < WINDOW;) {
         const unit *p = &c->u[k];
         if (!is_word(p))
@@ -323,10 +341,17 @@ static size_t post_target(const ctx *c, size_t j)
         const char *w = d == 0 && p->ntok == 1 ? norm_of(c, p) : NULL;
         if (w && (!strcmp(w, "и") || !strcmp(w, "and")))
             return SIZE_MAX;
+        if (subject_pronoun(c, p))
+            return SIZE_MAX;
         if (has(p, RM_LEX_NEG))
             return SIZE_MAX;
-        if (polar(p) && p->e->boost <= 0.0f)
-            return fabsf(p->e->valence) >= PRIV_MIN ? k : SIZE_MAX;
+        if (polar(p) && p->e->boost <= 0.0f) {
+            if (fabsf(p->e->valence) >= PRIV_MIN)
+                return k;
+            if (plain) /* "сука опять связь пропала": "связь" is what went */
+                return SIZE_MAX;
+        } /* a faint word between function words is passed: "the pain is finally gone" */
+        plain |= !p->e;
         d++;
     }
     return SIZE_MAX;
@@ -342,7 +367,7 @@ static size_t post_privative_of(const ctx *c, size_t i)
             continue;
         if (has(q, RM_LEX_POST))
             return post_target(c, j) == i ? j : SIZE_MAX;
-        if (polar(q) && q->e->boost <= 0.0f)
+        if (polar(q) && q->e->boost <= 0.0f && fabsf(q->e->valence) >= PRIV_MIN)
             return SIZE_MAX;
         d++;
     }

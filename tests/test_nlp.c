@@ -228,6 +228,9 @@ static void nlp_privative_words(void **state)
     /* after "и"/"and" it is a second predicate: she was rude and left */
     assert_true(sc("сотрудница нахамила и ушла на обед") < 0);
     assert_true(sc("the waiter was rude and gone in a minute") < 0);
+    /* a faint word between is passed; after a subject pronoun it has a subject of its own */
+    assert_true(sc("the pain is finally gone") > 0 && sc("the noise finally went away") > 0);
+    assert_true(sc("it's so slow I've gone back to my old kettle") < 0);
 }
 
 /* "no"/"нет" right before a word of no valence and no role names a missing thing: a complaint.
