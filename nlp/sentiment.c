@@ -326,7 +326,8 @@ static bool subject_pronoun(const ctx *c, const unit *p)
 /* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
  * is gone", "боль прошла"): the first clearly polar word up to WINDOW words before it in its
  * clause, when no negator stands between ("the pain is not gone"); a faint word is passed only
- * when nothing but function words stands between ("the pain is finally gone").
+ * when nothing but function words stands between ("the pain is finally gone"). One that also
+ * negates forward ("stopped", "перестать") looks back only when no polar word follows it.
  * Right after "and"/"и" the privative is a second predicate of the same subject, not a loss:
  * "нахамила и ушла" (she was rude and left); after a subject pronoun it has a subject of its
  * own. */
@@ -334,6 +335,8 @@ static size_t post_target(const ctx *c, size_t j)
 {
     int d = 0;
     bool plain = false;
+    if (has(&c->u[j], RM_LEX_NEG) && follows(c, j, WINDOW, 0, PRIV_MIN))
+        return SIZE_MAX; /* it denies what follows: "stronger and have stopped peeling" */
     for (size_t k = j; k-- > 0 && c->u[k].clause == c->u[j].clause && d < WINDOW;) {
         const unit *p = &c->u[k];
         if (!is_word(p))

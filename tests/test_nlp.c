@@ -231,6 +231,9 @@ static void nlp_privative_words(void **state)
     /* a faint word between is passed; after a subject pronoun it has a subject of its own */
     assert_true(sc("the pain is finally gone") > 0 && sc("the noise finally went away") > 0);
     assert_true(sc("it's so slow I've gone back to my old kettle") < 0);
+    /* "stopped" denies what follows it, else what it follows */
+    assert_true(sc("the vomiting stopped within a week") > 0 && sc("it stopped working") < 0);
+    assert_true(sc("my nails are stronger and have stopped peeling") > 0.3);
 }
 
 /* "no"/"нет" right before a word of no valence and no role names a missing thing: a complaint.
