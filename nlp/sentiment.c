@@ -463,6 +463,8 @@ static void modify(ctx *c, size_t i)
             break; /* an emoji closes what came before: "for no reason 😭 thank you" */
         if (!is_word(p))
             continue;
+        if (has(p, RM_LEX_BUT) || (p->ntok == 1 && !strcmp(norm_of(c, p), "а")))
+            break; /* "not cheap but good", "не ресторан а мечта": the negation stays before */
         /* A hashtag comments on the post: only words of hashtags reach its words ("#SoHappy"),
          * not the sentence before it ("...без подтверждения пользователя #Беспредел"). */
         if ((u->tflags & RM_TOK_HASHTAG) && !(p->tflags & RM_TOK_HASHTAG))

@@ -493,6 +493,7 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Качество не очень.") < 0);
     assert_true(sc("Качество не очень.") > sc("Качество плохое."));
     assert_true(sc("not very good") < 0);
+    assert_true(sc("не ресторан а мечта") > 0); /* a contrast word closes the scope */
 }
 
 static void nlp_excess_and_degree(void **state)
