@@ -1208,6 +1208,47 @@ static bool bare_verdict(const ctx *c, size_t b, size_t e)
     return praise && words <= VERDICT_WORDS;
 }
 
+/* A review form's field: a polar word opening its sentence, right before a colon ("Cons:",
+ * "Недостатки:", "Disliked:", "Плюсы:"), names what follows. Filled with a refusal only
+ * ("Недостатки: нет", "Disliked: Nothing.", "Cons: none really") it says the field is empty:
+ * no drawbacks is praise, no merits a complaint. The header's valence is negated and the
+ * refusal counts nothing of its own; a field with content keeps both. */
+static void empty_fields(ctx *c)
+{
+    size_t b = 0;
+
+    while (b < c->n) {
+        size_t e = b, h = SIZE_MAX;
+        bool refusal = false, other = false;
+        while (e < c->n && c->u[e].sent == c->u[b].sent)
+            e++;
+        for (size_t j = b; j < e && h == SIZE_MAX; j++)
+            if (is_word(&c->u[j]))
+                h = j;
+        if (h != SIZE_MAX && h + 1 < e && polar(&c->u[h]) && c->u[h + 1].kind == RM_TOK_PUNCT &&
+            memchr(c->text + c->toks->v[c->u[h + 1].tok].start, ':',
+                   c->toks->v[c->u[h + 1].tok].end - c->toks->v[c->u[h + 1].tok].start)) {
+            for (size_t j = h + 2; j < e; j++) {
+                const unit *u = &c->u[j];
+                if (!is_word(u))
+                    continue;
+                if (has(u, RM_LEX_NEG) && !privative(u))
+                    refusal = true;
+                else if (!u->e || u->e->valence != 0.0f || u->e->boost <= 0.0f)
+                    other = true; /* "really", "вообще" may stand with the refusal */
+            }
+            if (refusal && !other) {
+                unit *u = &c->u[h];
+                u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
+                u->negated = true;
+                for (size_t j = h + 2; j < e; j++)
+                    c->u[j].v = 0;
+            }
+        }
+        b = e;
+    }
+}
+
 /* A bare verdict right after a sentence that complains and praises nothing is irony: "Forgot
  * my phone at home. Great.", "my car won't start. perfect timing", "Опять нет связи. Супер!".
  * Praise after a problem told as solved is not: the sentence before it praises ("Поменяли брак
@@ -1393,6 +1434,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     pace(&c);
     cannot_enough(&c);
     contrast(&c);
+    empty_fields(&c);
     ironic_verdict(&c);
     closing(&c);
     out->sum = total(&c, out);
