@@ -609,6 +609,30 @@ static bool camel_boundary(const lexer *lx, int32_t prev, int32_t cp, size_t nex
     return is_lower(prev) || (is_upper(prev) && is_lower(peek(lx, next_pos)));
 }
 
+/* English contractions typed without the apostrophe ("dont", "cant", "im") take the written
+ * form's norm, so that every term and phrase with "don't" or "i'm" matches them too. Only
+ * forms that are no other word are listed: not "its", "ill", "were", "id", "lets". */
+static void contraction(lexer *lx, rm_token *tok)
+{
+    static const char *const bare[][2] = {
+        {"dont", "don't"},       {"cant", "can't"},         {"wont", "won't"},
+        {"didnt", "didn't"},     {"doesnt", "doesn't"},     {"isnt", "isn't"},
+        {"wasnt", "wasn't"},     {"arent", "aren't"},       {"werent", "weren't"},
+        {"couldnt", "couldn't"}, {"wouldnt", "wouldn't"},   {"shouldnt", "shouldn't"},
+        {"havent", "haven't"},   {"hasnt", "hasn't"},       {"hadnt", "hadn't"},
+        {"aint", "ain't"},       {"im", "i'm"},             {"ive", "i've"},
+        {"youre", "you're"},     {"theyre", "they're"},     {"thats", "that's"},
+        {"whats", "what's"},     {"theres", "there's"}};
+
+    if (tok->norm_len > 8)
+        return;
+    for (size_t i = 0; i < sizeof(bare) / sizeof(bare[0]); i++)
+        if (!strcmp(tok->norm, bare[i][0])) {
+            set_norm(lx, tok, bare[i][1], strlen(bare[i][1]));
+            return;
+        }
+}
+
 static void lex_word(lexer *lx, uint16_t extra_flags, size_t tok_start)
 {
     size_t start = lx->pos, p = start;
@@ -652,6 +676,7 @@ static void lex_word(lexer *lx, uint16_t extra_flags, size_t tok_start)
         size_t n;
         tok->norm = rm_token_fold((const char *)lx->s + start, p - start, lx->a, &n);
         tok->norm_len = (uint32_t)n;
+        contraction(lx, tok);
     }
     tok->flags = extra_flags | (joined ? RM_TOK_JOINED : 0);
     if (upper >= 2 && lower == 0)

@@ -498,6 +498,7 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Недостатки: нет") > 0 && sc("Достоинства: нет") < 0);
     assert_true(sc("Disliked: Nothing.") > 0 && sc("Cons: none really") > 0);
     assert_true(sc("Недостатки: цена") < 0 && sc("Price: great") > 0);
+    assert_true(sc("cant live without it now") > 0); /* "can't live without" */
 }
 
 static void nlp_excess_and_degree(void **state)

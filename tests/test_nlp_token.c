@@ -43,6 +43,19 @@ static void token_words_fold_case_yo_and_apostrophes(void **state)
     assert_int_equal(t.v[1].end, 16); /* ’ is three bytes in the original */
 }
 
+static void token_contractions_without_apostrophe(void **state)
+{
+    rm_tokens t = split("DONT cant im its ill");
+    (void)state;
+    assert_int_equal(t.n, 5);
+    assert_string_equal(t.v[0].norm, "don't");
+    assert_true(t.v[0].flags & RM_TOK_CAPS); /* flags are the written word's */
+    assert_string_equal(t.v[1].norm, "can't");
+    assert_string_equal(t.v[2].norm, "i'm");
+    assert_string_equal(t.v[3].norm, "its"); /* other words stay themselves */
+    assert_string_equal(t.v[4].norm, "ill");
+}
+
 static void token_nfkc_and_stress_marks(void **state)
 {
     /* "ﬁne" with the fi ligature, full-width "ＯＫ", and "хоро́ший" with a stress mark. */
@@ -287,6 +300,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(token_words_fold_case_yo_and_apostrophes),
+        cmocka_unit_test(token_contractions_without_apostrophe),
         cmocka_unit_test(token_nfkc_and_stress_marks),
         cmocka_unit_test(token_emoji_drop_modifiers),
         cmocka_unit_test(token_western_emoticons),
