@@ -611,24 +611,45 @@ static bool camel_boundary(const lexer *lx, int32_t prev, int32_t cp, size_t nex
 
 /* English contractions typed without the apostrophe ("dont", "cant", "im") take the written
  * form's norm, so that every term and phrase with "don't" or "i'm" matches them too. Only
- * forms that are no other word are listed: not "its", "ill", "were", "id", "lets". */
+ * forms that are no other word are listed: not "its", "ill", "were", "id", "lets". This runs on
+ * every word, so the two lists are reached only through their last or first letters. */
+typedef struct contraction_form {
+    const char *bare, *full;
+    size_t n, full_n;
+} contraction_form;
+
+#define CF(bare, full) {bare, full, sizeof(bare) - 1, sizeof(full) - 1}
+static const contraction_form nt_forms[] = { /* ends in "nt": the apostrophe goes before t */
+    CF("dont", "don't"),       CF("cant", "can't"),       CF("wont", "won't"),
+    CF("didnt", "didn't"),     CF("doesnt", "doesn't"),   CF("isnt", "isn't"),
+    CF("wasnt", "wasn't"),     CF("arent", "aren't"),     CF("werent", "weren't"),
+    CF("couldnt", "couldn't"), CF("wouldnt", "wouldn't"), CF("shouldnt", "shouldn't"),
+    CF("havent", "haven't"),   CF("hasnt", "hasn't"),     CF("hadnt", "hadn't"),
+    CF("aint", "ain't")};
+static const contraction_form pronoun_forms[] = { /* start with i, y, t or w */
+    CF("im", "i'm"),         CF("ive", "i've"),       CF("youre", "you're"),
+    CF("theyre", "they're"), CF("thats", "that's"),   CF("whats", "what's"),
+    CF("theres", "there's")};
+#undef CF
+
 static void contraction(lexer *lx, rm_token *tok)
 {
-    static const char *const bare[][2] = {
-        {"dont", "don't"},       {"cant", "can't"},         {"wont", "won't"},
-        {"didnt", "didn't"},     {"doesnt", "doesn't"},     {"isnt", "isn't"},
-        {"wasnt", "wasn't"},     {"arent", "aren't"},       {"werent", "weren't"},
-        {"couldnt", "couldn't"}, {"wouldnt", "wouldn't"},   {"shouldnt", "shouldn't"},
-        {"havent", "haven't"},   {"hasnt", "hasn't"},       {"hadnt", "hadn't"},
-        {"aint", "ain't"},       {"im", "i'm"},             {"ive", "i've"},
-        {"youre", "you're"},     {"theyre", "they're"},     {"thats", "that's"},
-        {"whats", "what's"},     {"theres", "there's"}};
+    const char *w = tok->norm;
+    size_t n = tok->norm_len, count;
+    const contraction_form *forms;
 
-    if (tok->norm_len > 8)
+    if (n >= 4 && w[n - 2] == 'n' && w[n - 1] == 't') {
+        forms = nt_forms;
+        count = RM_ARRAY_LEN(nt_forms);
+    } else if (n >= 2 && n <= 6 && (w[0] == 'i' || w[0] == 'y' || w[0] == 't' || w[0] == 'w')) {
+        forms = pronoun_forms;
+        count = RM_ARRAY_LEN(pronoun_forms);
+    } else {
         return;
-    for (size_t i = 0; i < sizeof(bare) / sizeof(bare[0]); i++)
-        if (!strcmp(tok->norm, bare[i][0])) {
-            set_norm(lx, tok, bare[i][1], strlen(bare[i][1]));
+    }
+    for (size_t i = 0; i < count; i++)
+        if (forms[i].n == n && !memcmp(w, forms[i].bare, n)) {
+            set_norm(lx, tok, forms[i].full, forms[i].full_n);
             return;
         }
 }
