@@ -149,6 +149,20 @@ static const char *norm_of(const ctx *c, const unit *u)
     return c->toks->v[u->tok].norm;
 }
 
+/* A hyphen standing alone, an en or an em dash ("-", "–", "—"). */
+static bool dash(const ctx *c, const unit *u)
+{
+    const rm_token *t = &c->toks->v[u->tok];
+    const char *p = c->text + t->start;
+    size_t n = t->end - t->start;
+
+    if (u->kind != RM_TOK_PUNCT && u->kind != RM_TOK_SYM)
+        return false;
+    if (memchr(p, '-', n))
+        return true;
+    return n >= 3 && (!memcmp(p, "\xE2\x80\x94", 3) || !memcmp(p, "\xE2\x80\x93", 3));
+}
+
 /* Russian writes a comma inside a comparison: "не такой, как на фото", "так же, как". The
  * comma between a form of "такой" (or "так") and "как" does not end the clause, so a
  * negation before it reaches the comparison. */
@@ -461,6 +475,8 @@ static void modify(ctx *c, size_t i)
         }
         if (p->kind == RM_TOK_EMOJI || p->kind == RM_TOK_EMOTICON)
             break; /* an emoji closes what came before: "for no reason 😭 thank you" */
+        if (dash(c, p))
+            break; /* "а нет — сделали качественно": the dash answers the negator */
         if (!is_word(p))
             continue;
         if (has(p, RM_LEX_BUT) || (p->ntok == 1 && !strcmp(norm_of(c, p), "а")))
@@ -1177,15 +1193,9 @@ static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
 static bool names_subject(const ctx *c, const unit *u)
 {
     const rm_token *t = &c->toks->v[u->tok];
-    const char *p = c->text + t->start;
-    size_t n = t->end - t->start;
 
-    if (u->kind != RM_TOK_PUNCT && u->kind != RM_TOK_SYM)
-        return false;
-    if (memchr(p, ':', n) || memchr(p, '-', n))
-        return true;
-    /* an em or en dash */
-    return n >= 3 && (!memcmp(p, "\xE2\x80\x94", 3) || !memcmp(p, "\xE2\x80\x93", 3));
+    return dash(c, u) || ((u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_SYM) &&
+                          memchr(c->text + t->start, ':', t->end - t->start));
 }
 
 /* Is the sentence [b, e) a bare verdict: at most VERDICT_WORDS words, praise only by words

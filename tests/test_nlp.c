@@ -494,6 +494,9 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Качество не очень.") > sc("Качество плохое."));
     assert_true(sc("not very good") < 0);
     assert_true(sc("не ресторан а мечта") > 0); /* a contrast word closes the scope */
+    /* ...and so does a dash: what follows answers the negator */
+    assert_true(sc("а нет — сделали качественно") > 0 && sc("no - it's great") > 0);
+    assert_true(sc("Качество — не очень") < 0);
     /* a review form's field filled with a refusal is empty: no drawbacks is praise */
     assert_true(sc("Недостатки: нет") > 0 && sc("Достоинства: нет") < 0);
     assert_true(sc("Disliked: Nothing.") > 0 && sc("Cons: none really") > 0);
