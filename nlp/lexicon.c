@@ -177,7 +177,7 @@ static const struct {
     {"ask", RM_LEX_ASK},   {"actual", RM_LEX_ACTUAL}, {"occasion", RM_LEX_OCCASION},
     {"purpose", RM_LEX_PURPOSE}, {"rise", RM_LEX_RISE}, {"fall", RM_LEX_FALL},
     {"more", RM_LEX_MORE}, {"less", RM_LEX_LESS}, {"via", RM_LEX_VIA},
-    {"irony", RM_LEX_IRONY}, {"nil", RM_LEX_NIL},
+    {"irony", RM_LEX_IRONY}, {"nil", RM_LEX_NIL}, {"after", RM_LEX_AFTER},
 };
 
 static uint64_t flag_option(const char *o)

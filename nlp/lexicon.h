@@ -102,6 +102,8 @@
 #define RM_LEX_IRONY (UINT64_C(1) << 32)
 /* a word that, closing its clause right after a plain word, judges it worthless: "Звук никакой" */
 #define RM_LEX_NIL (UINT64_C(1) << 33)
+/* an intensifier written after its word, with boost=F: "boring as hell", "cute af" */
+#define RM_LEX_AFTER (UINT64_C(1) << 34)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -492,7 +492,7 @@ static void modify(ctx *c, size_t i)
             }
             if (p->e->valence != 0.0f && p->e->boost <= 0.0f && !(p->e->flags & RM_LEX_NEG))
                 break;
-            if (p->e->boost > 0.0f)
+            if (p->e->boost > 0.0f && !(p->e->flags & RM_LEX_AFTER))
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
             if (!neg) { /* the words between the negator and this one, and the negator */
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;
@@ -510,6 +510,8 @@ static void modify(ctx *c, size_t i)
         }
         d++;
     }
+    if (i + 1 < c->n && has(&c->u[i + 1], RM_LEX_AFTER) && c->u[i + 1].clause == u->clause)
+        factor *= c->u[i + 1].e->boost; /* "boring as hell" */
     if (neg && privative(&c->u[neg_at]) && fabsf(u->e->valence) < PRIV_MIN)
         neg = false; /* "refused to exchange it": the refusal is the complaint */
     if (neg && privative(&c->u[neg_at]) && c->u[neg_at].e->valence > 0 && u->v > 0)
@@ -768,8 +770,9 @@ static bool grade_at(const ctx *c, size_t i, double *r, size_t *span)
 
 static bool is_quote(const ctx *c, size_t tok)
 {
-    static const char *const quotes[] = {"\"", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x9C",
-                                         "\xE2\x80\x9D", "\xE2\x80\x9E"};
+    static const char *const quotes[] = {"\"", "'", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x98",
+                                         "\xE2\x80\x99", "\xE2\x80\x9C", "\xE2\x80\x9D",
+                                         "\xE2\x80\x9E"};
     const rm_token *t = &c->toks->v[tok];
 
     if (t->kind != RM_TOK_SYM)

@@ -489,6 +489,9 @@ static void nlp_intensifiers_and_diminishers(void **state)
     /* an intensifier that is a polar word only intensifies before another polar word */
     assert_true(sc("terribly good") > 0);
     assert_true(sc("pretty good") > sc("good"));
+    /* an intensifier written after its word: "as hell" is no damnation of its own */
+    assert_true(sc("fun as hell") > sc("fun") && sc("boring as hell") < sc("boring"));
+    assert_true(sc("cute af") > sc("cute") && sc("thematic as hell") == 0.0);
     /* a negated intensifier with nothing after it is a mild complaint */
     assert_true(sc("Качество не очень.") < 0);
     assert_true(sc("Качество не очень.") > sc("Качество плохое."));
@@ -565,6 +568,10 @@ static void nlp_scare_quotes(void **state)
     assert_true(sc("\"Прекрасное\" предложение от оператора") < 0);
     assert_true(sc("Сбербанк обновил программу лояльности «Спасибо»") == 0.0);
     assert_true(sc("вклад «Победа» можно открыть онлайн") >= 0);
+    /* single quotes too, straight or curly; an apostrophe alone is no quote */
+    assert_true(sc("data runs out in 10 days on the 'generous' plan") < 0);
+    assert_true(sc("the \xE2\x80\x98premium\xE2\x80\x99 tier") < 0);
+    assert_true(sc("rock 'n' roll is great") > 0);
 }
 
 /* A bare verdict of praise right after a complaint is irony; after a problem told as solved,
