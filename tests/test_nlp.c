@@ -309,6 +309,11 @@ static void nlp_change_of_amount(void **state)
     /* phrasal changes, and quantity words between the change and its amount */
     assert_true(sc("the price went up again") < 0 && sc("quality has gone down") < 0);
     assert_true(sc("Россельхозбанк закроет часть региональных филиалов") < 0);
+    /* news verbs and amounts: "down", "halved", bills, waiting lists, infections */
+    assert_true(sc("Crime in the city centre is down 20 percent") > 0);
+    assert_true(sc("Youth unemployment has halved") > 0 && sc("infections fell sharply") > 0);
+    assert_true(sc("our electric bill went down") > 0 && sc("waiting lists have shrunk") > 0);
+    assert_true(sc("the site is down again") < 0 && sc("my lower back hurts") < 0);
     /* function words take no room between an amount and its change */
     assert_true(sc("Прибыль ВТБ по МСФО за 2013 год выросла на 11%") > 0);
     /* negated, it turns */
@@ -393,6 +398,8 @@ static void nlp_revisit(void **state)
     assert_true(sc("We went back to the hotel") == 0.0 && sc("go back to page one") == 0.0);
     assert_true(sc("обязательно вернусь") > 0 && sc("больше сюда не приду") < 0);
     assert_true(sc("вернусь домой вечером") == 0.0);
+    assert_true(sc("Will not be returning.") < 0 && sc("we will definitely be returning") > 0);
+    assert_true(sc("I'll be returning it tomorrow") < 0);
 }
 
 /* Negations that praise or blame: "never" with "so/such/this", and a negator, "be", then a
