@@ -104,6 +104,9 @@
 #define RM_LEX_NIL (UINT64_C(1) << 33)
 /* an intensifier written after its word, with boost=F: "boring as hell", "cute af" */
 #define RM_LEX_AFTER (UINT64_C(1) << 34)
+/* an expectation ("думала", "thought", "expected"): with a modal after it and a contrast later,
+ * what it expected counts nothing ("думала, будет ужас, а нет") */
+#define RM_LEX_EXPECT (UINT64_C(1) << 35)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -309,8 +309,15 @@ static bool ever(const ctx *c, size_t j)
 
     if (has(&c->u[j], RM_LEX_EVER))
         return true;
-    p = prev_word(c, j);
-    return p && has(p, RM_LEX_EVER);
+    /* past up to two function words: "никогда ещё не ел такой вкусной" */
+    for (int skip = 0; (p = prev_word(c, j)) && skip < 2; skip++) {
+        if (has(p, RM_LEX_EVER))
+            return true;
+        if (!has(p, RM_LEX_FUNC) || p->e->valence != 0.0f)
+            return false;
+        j = (size_t)(p - c->u);
+    }
+    return false;
 }
 
 /* "So" right before the negator, after a word of all time: "никогда так не радовалась", "давно
@@ -593,7 +600,9 @@ static bool opens_sentence(const ctx *c, size_t i)
 }
 
 /* Options that leave a word plain: what it names, not a role in the sentence. */
-#define PLAIN (RM_LEX_RISE | RM_LEX_FALL | RM_LEX_MORE | RM_LEX_LESS | RM_LEX_VIA | RM_LEX_OCCASION)
+#define PLAIN                                                                                  \
+    (RM_LEX_RISE | RM_LEX_FALL | RM_LEX_MORE | RM_LEX_LESS | RM_LEX_VIA | RM_LEX_OCCASION |     \
+     RM_LEX_EXPECT)
 
 /* Is u a plain word of clause `clause`: no valence, no modifier, no role ("no I didn't",
  * "actually a"), no hashtag? */
@@ -1041,6 +1050,73 @@ static void valence(ctx *c)
     }
 }
 
+/* ---- expectations overturned ---- */
+
+static bool contrast_word(const ctx *c, const unit *u)
+{
+    return is_word(u) && (has(u, RM_LEX_BUT) || (u->ntok == 1 && !strcmp(norm_of(c, u), "а")));
+}
+
+/* The contrast word after unit i in its sentence, or opening the next one; SIZE_MAX if none. */
+static size_t contrast_after(const ctx *c, size_t i)
+{
+    uint32_t sent = c->u[i].sent;
+
+    for (size_t j = i + 1; j < c->n; j++) {
+        if (!is_word(&c->u[j]))
+            continue;
+        if (contrast_word(c, &c->u[j]))
+            return j;
+        if (c->u[j].sent != sent)
+            return SIZE_MAX; /* the next sentence opened with another word */
+    }
+    return SIZE_MAX;
+}
+
+/* A word that puts what follows in the expected future: "будет", "would", "to" ("expected it
+ * to be"). */
+static bool modal_word(const char *w)
+{
+    static const char *const modal[] = {"будет", "будут",  "окажется", "окажутся", "would",
+                                        "will",  "to",     "might",    "gonna",    "it'd",
+                                        "it'll", "they'd", "they'll"};
+    for (size_t k = 0; w && k < RM_ARRAY_LEN(modal); k++)
+        if (!strcmp(w, modal[k]))
+            return true;
+    return false;
+}
+
+/* "Думала, будет очередной синтетический ужас, а нет", "I thought it would be flimsy, but":
+ * an expectation word (`expect`) not negated, a modal within three words after it, and a
+ * contrast word later in the sentence or opening the next one. What was expected did not
+ * happen: the polar words between the modal and the contrast count nothing. Comparatives keep
+ * their rule ("думал, будет лучше" is a letdown). */
+static void expectation(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const unit *p;
+        size_t m = SIZE_MAX, e;
+        int words = 0;
+        if (!has(&c->u[i], RM_LEX_EXPECT) || ((p = prev_word(c, i)) && has(p, RM_LEX_NEG)))
+            continue;
+        for (size_t k = i + 1; k < c->n && c->u[k].sent == c->u[i].sent && words < 3; k++) {
+            if (!is_word(&c->u[k]))
+                continue;
+            if (c->u[k].ntok == 1 && modal_word(norm_of(c, &c->u[k]))) {
+                m = k;
+                break;
+            }
+            words++;
+        }
+        if (m == SIZE_MAX || (e = contrast_after(c, m)) == SIZE_MAX)
+            continue;
+        for (size_t j = m + 1; j < e; j++)
+            if (!has(&c->u[j], RM_LEX_CMP))
+                c->u[j].v = 0;
+        i = e;
+    }
+}
+
 /* ---- "can't recommend it enough" ---- */
 
 static bool last_word_of_clause(const ctx *c, size_t i)
@@ -1446,6 +1522,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     change(&c);
     pace(&c);
     cannot_enough(&c);
+    expectation(&c);
     contrast(&c);
     empty_fields(&c);
     ironic_verdict(&c);

@@ -503,6 +503,8 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Качество не очень.") < 0);
     assert_true(sc("Качество не очень.") > sc("Качество плохое."));
     assert_true(sc("not very good") < 0);
+    /* "never" reaches past a function word: "никогда ещё не" */
+    assert_true(sc("Никогда ещё не ела такой вкусной клубники") > 0);
     assert_true(sc("не ресторан а мечта") > 0); /* a contrast word closes the scope */
     /* ...and so does a dash: what follows answers the negator */
     assert_true(sc("а нет — сделали качественно") > 0 && sc("no - it's great") > 0);
@@ -512,6 +514,23 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Disliked: Nothing.") > 0 && sc("Cons: none really") > 0);
     assert_true(sc("Недостатки: цена") < 0 && sc("Price: great") > 0);
     assert_true(sc("cant live without it now") > 0); /* "can't live without" */
+}
+
+/* What one expected before a contrast did not happen; a negated expectation is left alone. */
+static void nlp_expectation_overturned(void **state)
+{
+    (void)state;
+    assert_true(sc("Думала будет очередной синтетический ужас, а нет, хлопок нормальный") > 0);
+    assert_true(sc("Думала, что будет сложно собрать, но собрала за 10 минут") >= 0);
+    assert_true(sc("I figured it would be a pain to assemble, but it took ten minutes") >= 0);
+    assert_true(sc("I thought it would be flimsy, but it's solid") >
+                sc("it would be flimsy, but it's solid"));
+    assert_true(sc("I thought it would be great but it broke in a week") < 0);
+    /* no contrast, or a negated expectation: the words count */
+    assert_true(sc("думала будет ужас") < 0 && sc("не думала, что будет так удобно, но") > 0);
+    /* "thought it was" tells a past belief, often a true one */
+    assert_true(sc("I thought it was great, but the ending dragged") ==
+                sc("it was great, but the ending dragged"));
 }
 
 static void nlp_excess_and_degree(void **state)
@@ -1109,6 +1128,7 @@ int main(void)
         cmocka_unit_test(nlp_change_of_amount),
         cmocka_unit_test(nlp_negation_that_intensifies),
         cmocka_unit_test(nlp_intensifiers_and_diminishers),
+        cmocka_unit_test(nlp_expectation_overturned),
         cmocka_unit_test(nlp_excess_and_degree),
         cmocka_unit_test(nlp_contrast_weighs_later_clause),
         cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
