@@ -777,6 +777,41 @@ static bool grade_at(const ctx *c, size_t i, double *r, size_t *span)
     return true;
 }
 
+/* Is token k a star of a rating: 1 full ("★", "⭐"), 0 empty ("☆"), -1 no star? */
+static int star(const ctx *c, size_t k)
+{
+    const rm_token *t = &c->toks->v[k];
+    const char *p = c->text + t->start;
+
+    if ((t->kind != RM_TOK_SYM && t->kind != RM_TOK_EMOJI) || t->end - t->start < 3)
+        return -1;
+    if (!memcmp(p, "\xE2\x98\x85", 3) || !memcmp(p, "\xE2\xAD\x90", 3))
+        return 1;
+    return !memcmp(p, "\xE2\x98\x86", 3) ? 0 : -1;
+}
+
+/* "★★★★☆", "⭐⭐⭐⭐⭐", "★★": a run of at least two stars is a rating, full stars out of the
+ * run when it has empty ones (of 5 or 10), else out of 5 ("⭐⭐⭐⭐⭐⭐⭐" is top marks). A lone
+ * star is a word of praise, not one star of five. */
+static bool stars_at(const ctx *c, size_t i, double *r, size_t *span)
+{
+    size_t k = c->u[i].tok, n = 0, full = 0, y;
+    int s;
+
+    while (k + n < c->toks->n && (s = star(c, k + n)) >= 0) {
+        full += (size_t)s;
+        n++;
+    }
+    if (n < 2)
+        return false;
+    y = full == n ? 5 : n;
+    if (y != 5 && y != 10)
+        return false;
+    *r = (double)RM_MIN(full, y) / (double)y;
+    *span = n;
+    return true;
+}
+
 static bool is_quote(const ctx *c, size_t tok)
 {
     static const char *const quotes[] = {"\"", "'", "\xC2\xAB", "\xC2\xBB", "\xE2\x80\x98",
@@ -999,12 +1034,15 @@ static void valence(ctx *c)
         unit *u = &c->u[i];
         double r;
         size_t span;
-        if ((u->kind == RM_TOK_NUM && rating_at(c, i, &r, &span)) || grade_at(c, i, &r, &span)) {
+        if ((u->kind == RM_TOK_NUM && rating_at(c, i, &r, &span)) || grade_at(c, i, &r, &span) ||
+            stars_at(c, i, &r, &span)) {
             u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
             u->span_ntok = span;
             u->term = rm_arena_strndup(c->a, c->text + c->toks->v[u->tok].start,
                                        c->toks->v[u->tok + span - 1].end -
                                            c->toks->v[u->tok].start);
+            while (i + 1 < c->n && c->u[i + 1].tok < u->tok + span && star(c, c->u[i + 1].tok) >= 0)
+                i++; /* the other stars of the run count nothing of their own */
             continue;
         }
         if (occasion_of_purchase(c, i))

@@ -775,6 +775,10 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("A+++ service") > 0.4);
     assert_true(sc("a + b") == 0.0 && sc("a+b") == 0.0);
     assert_true(sc("класс энергопотребления A++") == 0.0 && sc("energy rating A+") == 0.0);
+    /* a run of star glyphs is a rating; a lone star is praise */
+    assert_true(sc("\xE2\x98\x85\xE2\x98\x85\xE2\x98\x85\xE2\x98\x85\xE2\x98\x85") > 0.4);
+    assert_true(sc("\xE2\x98\x85\xE2\x98\x85\xE2\x98\x86\xE2\x98\x86\xE2\x98\x86") < -0.3);
+    assert_true(sc("\xE2\xAD\x90\xE2\xAD\x90") < 0 && sc("great service \xE2\xAD\x90") > 0);
 }
 
 /* Forms Snowball puts on another stem, or that a short stem cannot reach, still carry their
