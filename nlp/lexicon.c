@@ -18,11 +18,22 @@ typedef struct origin {
     int line;
 } origin;
 
+/* A line merged into an earlier entry as another form of it ("твердую четверку" into
+ * "твердая четверка"): kept so that a third line repeating it is still caught. */
+typedef struct merged_form {
+    uint32_t entry;
+    const char *term; /* from lx->strings */
+    bool polar;       /* it had a valence (not only a modifier's options) */
+    origin where;
+} merged_form;
+
 struct rm_lexicon {
     rm_termset *terms;
     rm_lex_entry *v;
     origin *from;      /* parallel to v: where each entry was defined */
     size_t n, cap;
+    merged_form *forms; /* lines merged into v's entries */
+    size_t n_forms, cap_forms;
     rm_arena *strings; /* entry terms and file names */
 };
 
@@ -42,6 +53,7 @@ void rm_lex_free(rm_lexicon *lx)
     rm_arena_free(lx->strings);
     free(lx->v);
     free(lx->from);
+    free(lx->forms);
     free(lx);
 }
 
@@ -229,12 +241,47 @@ static void report_clash(line_ctx *c, uint32_t old, const char *what)
                 c->lx->v[c->lx->n].term, what, c->lx->v[old].term, o->file, o->line);
 }
 
+static void lexicon_forms_grow(rm_lexicon *lx)
+{
+    RM_GROW(lx->forms, lx->cap_forms, lx->n_forms + 1);
+}
+
+/* Was the new polar entry's text already merged into entry old as a polar form of it? Reports
+ * it. (A polar word and its modifier line, "terribly -2" and "terribly 0 boost=1.4", are two
+ * roles of one word, not a repeat.) */
+static bool repeats_a_form(line_ctx *c, uint32_t old)
+{
+    const rm_lex_entry *add = &c->lx->v[c->lx->n];
+
+    if (add->valence == 0.0f)
+        return false;
+    for (size_t i = 0; i < c->lx->n_forms; i++) {
+        const merged_form *f = &c->lx->forms[i];
+        if (f->entry == old && f->polar && !strcmp(f->term, add->term)) {
+            rm_diag_add(c->diag, c->file, c->line, "term", "'%s' repeats '%s' (%s:%d)",
+                        add->term, f->term, f->where.file, f->where.line);
+            return true;
+        }
+    }
+    return false;
+}
+
+static void keep_form(line_ctx *c, uint32_t old)
+{
+    lexicon_forms_grow(c->lx);
+    c->lx->forms[c->lx->n_forms++] = (merged_form){
+        old, c->lx->v[c->lx->n].term, c->lx->v[c->lx->n].valence != 0.0f, {c->file, c->line}};
+}
+
 /* The new entry (at lx->v[lx->n], not yet counted) has the same key as entry old. */
 static bool merge(line_ctx *c, uint32_t old)
 {
     rm_lex_entry *e = &c->lx->v[old];
     const rm_lex_entry *add = &c->lx->v[c->lx->n];
     bool same_text = !strcmp(e->term, add->term);
+
+    if (repeats_a_form(c, old))
+        return false;
 
     if (add->valence != 0.0f && e->valence != 0.0f) {
         if ((add->valence > 0) != (e->valence > 0)) {
@@ -250,6 +297,7 @@ static bool merge(line_ctx *c, uint32_t old)
         e->flags |= add->flags;
         if (add->boost > 0.0f && e->boost <= 0.0f)
             e->boost = add->boost;
+        keep_form(c, old);
         return true;
     }
     if (add->valence != 0.0f || e->valence != 0.0f) {
@@ -271,6 +319,7 @@ static bool merge(line_ctx *c, uint32_t old)
     if (add->boost > 0.0f)
         e->boost = add->boost;
     e->flags |= add->flags;
+    keep_form(c, old);
     return true;
 }
 

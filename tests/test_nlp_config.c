@@ -41,6 +41,9 @@ static void config_lexicon_errors_name_file_line_field(void **state)
     assert_non_null(strstr(text, "lexicons/en_bad.tsv:7: term: 'fine' repeats 'fine'"));
     assert_non_null(strstr(text, "lexicons/en_bad.tsv:8: options: boost needs a factor"));
     assert_non_null(strstr(text, "lexicons/en_bad.tsv:9: more than three fields"));
+    /* a form merged into another entry ("zorbing" into "zorb"), then written again */
+    assert_non_null(strstr(text, "lexicons/en_bad.tsv:12: term: 'zorbing' repeats 'zorbing'"));
+    assert_null(strstr(text, "en_bad.tsv:11:"));
     assert_null(strstr(text, "en_bad.tsv:2:"));
     /* files from the directory are named by their path */
     assert_non_null(strstr(text, "tests/fixtures/nlp/bad/lexicons/en_bad.tsv:3:"));
