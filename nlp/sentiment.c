@@ -344,31 +344,57 @@ static bool subject_pronoun(const ctx *c, const unit *p)
     return false;
 }
 
+/* Does a preposition stand right before unit k ("разводов на стаканах нет")? */
+static bool after_preposition(const ctx *c, size_t k)
+{
+    static const char *const prep[] = {"в", "на", "у", "от", "с", "по", "под", "при", "за", "из"};
+    const unit *q = prev_word(c, k);
+    const char *w = q && q->ntok == 1 ? norm_of(c, q) : NULL;
+
+    for (size_t x = 0; w && x < RM_ARRAY_LEN(prep); x++)
+        if (!strcmp(w, prep[x]))
+            return true;
+    return false;
+}
+
 /* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
  * is gone", "боль прошла"): the first clearly polar word up to WINDOW words before it in its
  * clause, when no negator stands between ("the pain is not gone"); a faint word is passed only
  * when nothing but function words stands between ("the pain is finally gone"). One that also
  * negates forward ("stopped", "перестать") looks back only when no polar word follows it.
  * Right after "and"/"и" the privative is a second predicate of the same subject, not a loss:
- * "нахамила и ушла" (she was rude and left); after a subject pronoun it has a subject of its
- * own. */
+ * "нахамила и ушла" (she was rude and left); after "или", "что", "а", "но", "or", "that" it
+ * answers ("удобно или нет"); after a subject pronoun it has a subject of its own. A dash
+ * stops the search, and a comparative is no target ("лучше аналогов нет": nothing is better).
+ * "нет" (`absent`) looks back only closing its clause ("нет в наличии" names what is missing)
+ * and not past a plain noun right before it, unless a preposition leads that noun ("общежития
+ * нет"; "разводов на стаканах нет" reaches "разводов"). */
 static size_t post_target(const ctx *c, size_t j)
 {
+    static const char *const joins[] = {"и", "and", "или", "or", "что", "that", "а", "но", "да"};
     int d = 0;
     bool plain = false;
     if (has(&c->u[j], RM_LEX_NEG) && follows(c, j, WINDOW, 0, PRIV_MIN))
         return SIZE_MAX; /* it denies what follows: "stronger and have stopped peeling" */
+    if (has(&c->u[j], RM_LEX_ABSENT) && next_word(c, j, 1))
+        return SIZE_MAX; /* "нет" before its noun names what is missing: "нет в наличии" */
     for (size_t k = j; k-- > 0 && c->u[k].clause == c->u[j].clause && d < WINDOW;) {
         const unit *p = &c->u[k];
-        if (!is_word(p))
+        if (!is_word(p)) {
+            if (dash(c, p))
+                return SIZE_MAX; /* "отказались — «нет свободных»" */
             continue;
+        }
         const char *w = d == 0 && p->ntok == 1 ? norm_of(c, p) : NULL;
-        if (w && (!strcmp(w, "и") || !strcmp(w, "and")))
-            return SIZE_MAX;
+        for (size_t x = 0; w && x < RM_ARRAY_LEN(joins); x++)
+            if (!strcmp(w, joins[x]))
+                return SIZE_MAX; /* "удобно или нет", "делает вид что нет" */
         if (subject_pronoun(c, p))
             return SIZE_MAX;
-        if (has(p, RM_LEX_NEG))
-            return SIZE_MAX;
+        if (d == 0 && !p->e && has(&c->u[j], RM_LEX_ABSENT) && !after_preposition(c, k))
+            return SIZE_MAX; /* "общежития нет": the plain noun is what is missing */
+        if (has(p, RM_LEX_NEG) || has(p, RM_LEX_CMP) || has(p, RM_LEX_INTERJ))
+            return SIZE_MAX; /* "лучше аналогов пока нет": nothing is better; "увы, нет" */
         if (polar(p) && p->e->boost <= 0.0f) {
             if (fabsf(p->e->valence) >= PRIV_MIN)
                 return k;

@@ -503,6 +503,12 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Качество не очень.") < 0);
     assert_true(sc("Качество не очень.") > sc("Качество плохое."));
     assert_true(sc("not very good") < 0);
+    /* "нет" closing its clause denies the complaint before it */
+    assert_true(sc("Пользуюсь второй месяц — перхоти нет.") > 0 && sc("боли в спине нет") > 0);
+    assert_true(sc("После этой соли разводов на стаканах нет") > 0);
+    assert_true(sc("удобно или нет") > 0 && sc("Не идеально, но лучше аналогов пока нет") > 0);
+    assert_true(sc("радости нет") < 0 && sc("заказ отменили, нет в наличии") < 0);
+    assert_true(sc("На вступительных одно, а на деле общежития нет") < 0);
     /* "never" reaches past a function word: "никогда ещё не" */
     assert_true(sc("Никогда ещё не ела такой вкусной клубники") > 0);
     assert_true(sc("не ресторан а мечта") > 0); /* a contrast word closes the scope */
