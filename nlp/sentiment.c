@@ -1116,9 +1116,20 @@ static void valence(ctx *c)
 
 /* ---- expectations overturned ---- */
 
+/* A contrast word ("but", "но", "а"), or a word of outcome that answers an expectation ("в
+ * итоге", "in the end", "turned out"). */
 static bool contrast_word(const ctx *c, const unit *u)
 {
-    return is_word(u) && (has(u, RM_LEX_BUT) || (u->ntok == 1 && !strcmp(norm_of(c, u), "а")));
+    static const char *const outcome[] = {"в итоге", "по итогу", "по факту", "на деле",
+                                          "in the end", "ended up", "turned out"};
+    if (!is_word(u))
+        return false;
+    if (has(u, RM_LEX_BUT) || (u->ntok == 1 && !strcmp(norm_of(c, u), "а")))
+        return true;
+    for (size_t k = 0; u->e && k < RM_ARRAY_LEN(outcome); k++)
+        if (!strcmp(u->e->term, outcome[k]))
+            return true;
+    return false;
 }
 
 /* The contrast word after unit i in its sentence, or opening the next one; SIZE_MAX if none. */

@@ -532,6 +532,9 @@ static void nlp_expectation_overturned(void **state)
     assert_true(sc("I thought it would be flimsy, but it's solid") >
                 sc("it would be flimsy, but it's solid"));
     assert_true(sc("I thought it would be great but it broke in a week") < 0);
+    /* a word of outcome answers the expectation too */
+    assert_true(sc("думал будет весело, в итоге весь вечер просидел в телефоне") <= 0);
+    assert_true(sc("I thought it would be fun, ended up on my phone all night") <= 0);
     /* no contrast, or a negated expectation: the words count */
     assert_true(sc("думала будет ужас") < 0 && sc("не думала, что будет так удобно, но") > 0);
     /* "thought it was" tells a past belief, often a true one */
