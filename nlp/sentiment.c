@@ -149,6 +149,12 @@ static const char *norm_of(const ctx *c, const unit *u)
     return c->toks->v[u->tok].norm;
 }
 
+/* A contrast word: "but", "но", "однако", or "а" ("не ресторан а мечта"). */
+static bool but_word(const ctx *c, const unit *u)
+{
+    return has(u, RM_LEX_BUT) || (u->ntok == 1 && !strcmp(norm_of(c, u), "а"));
+}
+
 /* A hyphen standing alone, an en or an em dash ("-", "–", "—"). */
 static bool dash(const ctx *c, const unit *u)
 {
@@ -512,7 +518,7 @@ static void modify(ctx *c, size_t i)
             break; /* "а нет — сделали качественно": the dash answers the negator */
         if (!is_word(p))
             continue;
-        if (has(p, RM_LEX_BUT) || (p->ntok == 1 && !strcmp(norm_of(c, p), "а")))
+        if (but_word(c, p))
             break; /* "not cheap but good", "не ресторан а мечта": the negation stays before */
         /* A hashtag comments on the post: only words of hashtags reach its words ("#SoHappy"),
          * not the sentence before it ("...без подтверждения пользователя #Беспредел"). */
@@ -1124,7 +1130,7 @@ static bool contrast_word(const ctx *c, const unit *u)
                                           "in the end", "ended up", "turned out"};
     if (!is_word(u))
         return false;
-    if (has(u, RM_LEX_BUT) || (u->ntok == 1 && !strcmp(norm_of(c, u), "а")))
+    if (but_word(c, u))
         return true;
     for (size_t k = 0; u->e && k < RM_ARRAY_LEN(outcome); k++)
         if (!strcmp(u->e->term, outcome[k]))
