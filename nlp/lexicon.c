@@ -241,11 +241,6 @@ static void report_clash(line_ctx *c, uint32_t old, const char *what)
                 c->lx->v[c->lx->n].term, what, c->lx->v[old].term, o->file, o->line);
 }
 
-static void lexicon_forms_grow(rm_lexicon *lx)
-{
-    RM_GROW(lx->forms, lx->cap_forms, lx->n_forms + 1);
-}
-
 /* Was the new polar entry's text already merged into entry old as a polar form of it? Reports
  * it. (A polar word and its modifier line, "terribly -2" and "terribly 0 boost=1.4", are two
  * roles of one word, not a repeat.) */
@@ -268,7 +263,7 @@ static bool repeats_a_form(line_ctx *c, uint32_t old)
 
 static void keep_form(line_ctx *c, uint32_t old)
 {
-    lexicon_forms_grow(c->lx);
+    RM_GROW(c->lx->forms, c->lx->cap_forms, c->lx->n_forms + 1);
     c->lx->forms[c->lx->n_forms++] = (merged_form){
         old, c->lx->v[c->lx->n].term, c->lx->v[c->lx->n].valence != 0.0f, {c->file, c->line}};
 }

@@ -149,6 +149,16 @@ static const char *norm_of(const ctx *c, const unit *u)
     return c->toks->v[u->tok].norm;
 }
 
+/* Is w (may be NULL) one of the n words of list? */
+static bool one_of(const char *w, const char *const *list, size_t n)
+{
+    for (size_t k = 0; w && k < n; k++)
+        if (!strcmp(w, list[k]))
+            return true;
+    return false;
+}
+#define ONE_OF(w, list) one_of((w), (list), RM_ARRAY_LEN(list))
+
 /* A contrast word: "but", "но", "однако", or "а" ("не ресторан а мечта"). */
 static bool but_word(const ctx *c, const unit *u)
 {
@@ -185,10 +195,7 @@ static bool comparison_comma(const ctx *c, size_t i)
             nx = &c->u[j];
     if (!nx || !norm_of(c, nx) || strcmp(norm_of(c, nx), "как"))
         return false;
-    for (size_t k = 0; k < RM_ARRAY_LEN(such); k++)
-        if (!strcmp(norm_of(c, p), such[k]))
-            return true;
-    return false;
+    return ONE_OF(norm_of(c, p), such);
 }
 
 /* Sentences end at sentence punctuation and line breaks; clauses also at , ; and before a
@@ -342,12 +349,7 @@ static bool subject_pronoun(const ctx *c, const unit *p)
     static const char *const subj[] = {"i",  "i've", "i'm", "we",  "we've", "you", "you've",
                                        "he", "she",  "they", "they've", "я", "мы", "ты",
                                        "вы", "он",   "она", "они"};
-    const char *w = p->ntok == 1 ? norm_of(c, p) : NULL;
-
-    for (size_t k = 0; w && k < RM_ARRAY_LEN(subj); k++)
-        if (!strcmp(w, subj[k]))
-            return true;
-    return false;
+    return p->ntok == 1 && ONE_OF(norm_of(c, p), subj);
 }
 
 /* Does a preposition stand right before unit k ("разводов на стаканах нет")? */
@@ -355,12 +357,8 @@ static bool after_preposition(const ctx *c, size_t k)
 {
     static const char *const prep[] = {"в", "на", "у", "от", "с", "по", "под", "при", "за", "из"};
     const unit *q = prev_word(c, k);
-    const char *w = q && q->ntok == 1 ? norm_of(c, q) : NULL;
 
-    for (size_t x = 0; w && x < RM_ARRAY_LEN(prep); x++)
-        if (!strcmp(w, prep[x]))
-            return true;
-    return false;
+    return q && q->ntok == 1 && ONE_OF(norm_of(c, q), prep);
 }
 
 /* The word a post-privative at j reaches back to ("lag is practically nonexistent", "the pain
@@ -391,10 +389,8 @@ static size_t post_target(const ctx *c, size_t j)
                 return SIZE_MAX; /* "отказались — «нет свободных»" */
             continue;
         }
-        const char *w = d == 0 && p->ntok == 1 ? norm_of(c, p) : NULL;
-        for (size_t x = 0; w && x < RM_ARRAY_LEN(joins); x++)
-            if (!strcmp(w, joins[x]))
-                return SIZE_MAX; /* "удобно или нет", "делает вид что нет" */
+        if (d == 0 && p->ntok == 1 && ONE_OF(norm_of(c, p), joins))
+            return SIZE_MAX; /* "удобно или нет", "делает вид что нет" */
         if (subject_pronoun(c, p))
             return SIZE_MAX;
         if (d == 0 && !p->e && has(&c->u[j], RM_LEX_ABSENT) && !after_preposition(c, k))
@@ -1161,10 +1157,7 @@ static bool modal_word(const char *w)
     static const char *const modal[] = {"будет", "будут",  "окажется", "окажутся", "would",
                                         "will",  "to",     "might",    "gonna",    "it'd",
                                         "it'll", "they'd", "they'll"};
-    for (size_t k = 0; w && k < RM_ARRAY_LEN(modal); k++)
-        if (!strcmp(w, modal[k]))
-            return true;
-    return false;
+    return ONE_OF(w, modal);
 }
 
 /* "Думала, будет очередной синтетический ужас, а нет", "I thought it would be flimsy, but":
