@@ -107,6 +107,8 @@
 /* an expectation ("думала", "thought", "expected"): with a modal after it and a contrast later,
  * what it expected counts nothing ("думала, будет ужас, а нет") */
 #define RM_LEX_EXPECT (UINT64_C(1) << 35)
+/* a word of outcome ("в итоге", "ended up"): after an expectation it tells what happened */
+#define RM_LEX_OUTCOME (UINT64_C(1) << 36)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

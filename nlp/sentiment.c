@@ -630,7 +630,7 @@ static bool opens_sentence(const ctx *c, size_t i)
 /* Options that leave a word plain: what it names, not a role in the sentence. */
 #define PLAIN                                                                                  \
     (RM_LEX_RISE | RM_LEX_FALL | RM_LEX_MORE | RM_LEX_LESS | RM_LEX_VIA | RM_LEX_OCCASION |     \
-     RM_LEX_EXPECT)
+     RM_LEX_EXPECT | RM_LEX_OUTCOME)
 
 /* Is u a plain word of clause `clause`: no valence, no modifier, no role ("no I didn't",
  * "actually a"), no hashtag? */
@@ -1118,20 +1118,11 @@ static void valence(ctx *c)
 
 /* ---- expectations overturned ---- */
 
-/* A contrast word ("but", "но", "а"), or a word of outcome that answers an expectation ("в
- * итоге", "in the end", "turned out"). */
+/* A contrast word ("but", "но", "а"), or a word of outcome (`outcome`) that answers an
+ * expectation ("в итоге", "in the end", "turned out"). */
 static bool contrast_word(const ctx *c, const unit *u)
 {
-    static const char *const outcome[] = {"в итоге", "по итогу", "по факту", "на деле",
-                                          "in the end", "ended up", "turned out"};
-    if (!is_word(u))
-        return false;
-    if (but_word(c, u))
-        return true;
-    for (size_t k = 0; u->e && k < RM_ARRAY_LEN(outcome); k++)
-        if (!strcmp(u->e->term, outcome[k]))
-            return true;
-    return false;
+    return is_word(u) && (but_word(c, u) || has(u, RM_LEX_OUTCOME));
 }
 
 /* The contrast word after unit i in its sentence, or opening the next one; SIZE_MAX if none. */
