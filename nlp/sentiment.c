@@ -1069,8 +1069,8 @@ static void valence(ctx *c)
             u->term = rm_arena_strndup(c->a, c->text + c->toks->v[u->tok].start,
                                        c->toks->v[u->tok + span - 1].end -
                                            c->toks->v[u->tok].start);
-            while (i + 1 < c->n && c->u[i + 1].tok < u->tok + span && star(c, c->u[i + 1].tok) >= 0)
-                i++; /* the other stars of the run count nothing of their own */
+            while (i + 1 < c->n && c->u[i + 1].tok < u->tok + span)
+                i++; /* the rest of the rating counts nothing of its own: "★★★★☆", "5 stars" */
             continue;
         }
         if (occasion_of_purchase(c, i))

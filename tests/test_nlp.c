@@ -778,6 +778,8 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("оценка 2 из 5") < 0);
     assert_true(sc("12/10/2024") == 0.0);
     assert_true(sc("would give 6 stars if I could") > 0.4); /* more than the top is the top */
+    /* a rating counts once: its second number is no rating of its own */
+    assert_true(sc("10 out of 10 stars") == sc("10 out of 10"));
     assert_true(sc("press 1 start button") == 0.0 && sc("the Windows 8 start screen") == 0.0);
     /* the top school grade, "+" written straight after the letter */
     assert_true(sc("A+ seller") > 0.4);
