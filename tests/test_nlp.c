@@ -123,6 +123,9 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("shipped without warning") < 0 && sc("I've had better") < 0);
     /* "like it" before a verb compares; it does not praise */
     assert_true(sc("The soup tasted like it came out of a can") <= 0 && sc("I like it") > 0);
+    /* "it's not like ..." denies the clause after it; it does not dislike */
+    assert_true(sc("it's not like it's bad") > 0 && sc("not like I care") < 0);
+    assert_true(sc("It's not like I'm jealous.") > 0 && sc("I do not like it") < 0);
     assert_true(sc("The story drags but the ending makes up for it") > 0);
     assert_true(sc("за такую цену ничего лучше нет") > 0 && sc("кэшбэк вернули как и обещали") > 0);
     assert_true(sc("ВТБ не дает закрыть вклад через приложение") < 0);
@@ -722,6 +725,8 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("the payment didn't go through") < 0);
     assert_true(sc("no one picks up the phone") < 0);
     assert_true(sc("I contacted support") == 0.0);
+    /* a phrase written with its verb's base form matches every form of it */
+    assert_true(sc("they just work") > 0 && sc("ten years on, they keep going") > 0);
     /* coarse complaints of customer tweets; the praising swear words stay praise */
     assert_true(sc("реально заебал уже") < 0 && sc("заебись") > 0);
     assert_true(sc("совсем охуели") < 0 && sc("всё охуенно") > 0);
