@@ -190,7 +190,7 @@ static const struct {
     {"purpose", RM_LEX_PURPOSE}, {"rise", RM_LEX_RISE}, {"fall", RM_LEX_FALL},
     {"more", RM_LEX_MORE}, {"less", RM_LEX_LESS}, {"via", RM_LEX_VIA},
     {"irony", RM_LEX_IRONY}, {"nil", RM_LEX_NIL}, {"after", RM_LEX_AFTER},
-    {"expect", RM_LEX_EXPECT}, {"outcome", RM_LEX_OUTCOME},
+    {"expect", RM_LEX_EXPECT}, {"outcome", RM_LEX_OUTCOME}, {"grade", RM_LEX_GRADE},
 };
 
 static uint64_t flag_option(const char *o)

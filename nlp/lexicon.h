@@ -109,6 +109,9 @@
 #define RM_LEX_EXPECT (UINT64_C(1) << 35)
 /* a word of outcome ("в итоге", "ended up"): after an expectation it tells what happened */
 #define RM_LEX_OUTCOME (UINT64_C(1) << 36)
+/* a verb of marking ("ставлю", "поставила", "give", "gave"): a bare number after it is a mark
+ * out of 5 (or of 10 above 5): "Ставлю 4, за цену норм", "I'd give it a 2." */
+#define RM_LEX_GRADE (UINT64_C(1) << 37)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -780,6 +780,55 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
     return true;
 }
 
+/* Is u a colon ("Cons:", "Оценка: 4")? */
+static bool colon(const ctx *c, const unit *u)
+{
+    const rm_token *t = &c->toks->v[u->tok];
+
+    return (u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_SYM) &&
+           memchr(c->text + t->start, ':', t->end - t->start);
+}
+
+/* "Ставлю 4", "поставила 2, потому что...", "I'd give this place a 3.": a bare number after a
+ * verb of marking (`grade`) with at most three plain words or a colon between, closing its clause or
+ * followed by a function word ("за качество", "for the price"). A number the next word counts
+ * ("gave it 2 weeks", "поставил 3 полки") or written with a sign ("5%") is no mark. Out of 5, or
+ * of 10 above 5. */
+static bool mark_at(const ctx *c, size_t i, double *r, size_t *span)
+{
+    const rm_tokens *t = c->toks;
+    size_t k = c->u[i].tok, words = 0;
+    const unit *nx = i + 1 < c->n ? &c->u[i + 1] : NULL;
+    double x;
+    char *end;
+
+    if (t->v[k].kind != RM_TOK_NUM)
+        return false;
+    x = strtod(t->v[k].norm, &end);
+    if (*end || x < 0 || x > 10 || x != floor(x))
+        return false;
+    if (nx && nx->clause == c->u[i].clause &&
+        (nx->kind == RM_TOK_NUM || (is_word(nx) && !has(nx, RM_LEX_FUNC)) ||
+         (nx->kind == RM_TOK_SYM && t->v[nx->tok].start == t->v[k].end)))
+        return false;
+    for (size_t j = i; j-- > 0 && words <= 3;) {
+        const unit *p = &c->u[j];
+        if (j + 1 == i && colon(c, p))
+            continue; /* "Оценка: 4", "Rating: 2" */
+        if (!is_word(p))
+            return false;
+        if (has(p, RM_LEX_GRADE)) {
+            *r = x / (x > 5 ? 10.0 : 5.0);
+            *span = 1;
+            return true;
+        }
+        if (polar(p))
+            return false;
+        words++;
+    }
+    return false;
+}
+
 /* "A+", "A+++ seller": the top school grade, written straight after the letter; not an energy
  * class ("класс энергопотребления A++", "energy rating A+"). */
 static bool grade_at(const ctx *c, size_t i, double *r, size_t *span)
@@ -1062,8 +1111,8 @@ static void valence(ctx *c)
         unit *u = &c->u[i];
         double r;
         size_t span;
-        if ((u->kind == RM_TOK_NUM && rating_at(c, i, &r, &span)) || grade_at(c, i, &r, &span) ||
-            stars_at(c, i, &r, &span)) {
+        if ((u->kind == RM_TOK_NUM && (rating_at(c, i, &r, &span) || mark_at(c, i, &r, &span))) ||
+            grade_at(c, i, &r, &span) || stars_at(c, i, &r, &span)) {
             u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
             u->span_ntok = span;
             u->term = rm_arena_strndup(c->a, c->text + c->toks->v[u->tok].start,
@@ -1336,10 +1385,7 @@ static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
 /* A colon or a dash: "Price: great", "Качество — отличное" name what they rate. */
 static bool names_subject(const ctx *c, const unit *u)
 {
-    const rm_token *t = &c->toks->v[u->tok];
-
-    return dash(c, u) || ((u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_SYM) &&
-                          memchr(c->text + t->start, ':', t->end - t->start));
+    return dash(c, u) || colon(c, u);
 }
 
 /* Is the sentence [b, e) a bare verdict: at most VERDICT_WORDS words, praise only by words
@@ -1380,8 +1426,7 @@ static void empty_fields(ctx *c)
             if (is_word(&c->u[j]))
                 h = j;
         if (h != SIZE_MAX && h + 1 < e && polar(&c->u[h]) && c->u[h + 1].kind == RM_TOK_PUNCT &&
-            memchr(c->text + c->toks->v[c->u[h + 1].tok].start, ':',
-                   c->toks->v[c->u[h + 1].tok].end - c->toks->v[c->u[h + 1].tok].start)) {
+            colon(c, &c->u[h + 1])) {
             for (size_t j = h + 2; j < e; j++) {
                 const unit *u = &c->u[j];
                 if (!is_word(u))

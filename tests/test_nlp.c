@@ -786,6 +786,12 @@ static void nlp_ecommerce_phrases(void **state)
     /* a rating counts once: its second number is no rating of its own */
     assert_true(sc("10 out of 10 stars") == sc("10 out of 10"));
     assert_true(sc("press 1 start button") == 0.0 && sc("the Windows 8 start screen") == 0.0);
+    /* a bare number after a verb of marking is a mark; a number the next word counts is not */
+    assert_true(sc("Ставлю 5, хотя доставка задержалась на 2 дня.") > 0);
+    assert_true(sc("Поставила 2, потому что пахнет") < 0 && sc("Rating: 2") < 0);
+    assert_true(sc("I'd give this place a 4.") > 0 && sc("ставлю 1 за доставку") < -0.4);
+    assert_true(sc("поставил 5 полок") == 0.0 && sc("Give it 10 minutes") == 0.0);
+    assert_true(sc("gave it 2 weeks") == 0.0 && sc("it gives 5% cashback") > 0);
     /* the top school grade, "+" written straight after the letter */
     assert_true(sc("A+ seller") > 0.4);
     assert_true(sc("A+++ service") > 0.4);
