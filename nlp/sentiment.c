@@ -1390,7 +1390,9 @@ static bool names_subject(const ctx *c, const unit *u)
 
 /* Is the sentence [b, e) a bare verdict: at most VERDICT_WORDS words, praise only by words
  * the lexicon marks `irony` ("great", "perfect", "отлично"), no complaint, no contrast ("Great
- * product though" answers what came before) and no named subject ("Price: great" rates)? */
+ * product though" answers what came before) and no named subject ("Price: great" rates, and so
+ * does a plain word before the praise: "Product is great.", "Сам товар отличный"; one after it
+ * is what the irony is about: "Great trade.", "Шикарная политика.")? */
 static bool bare_verdict(const ctx *c, size_t b, size_t e)
 {
     size_t words = 0;
@@ -1400,7 +1402,7 @@ static bool bare_verdict(const ctx *c, size_t b, size_t e)
         const unit *u = &c->u[j];
         double v = u->v * u->w;
         if (v < 0 || has(u, RM_LEX_BUT | RM_LEX_ALTHOUGH) || (v > 0 && !has(u, RM_LEX_IRONY)) ||
-            names_subject(c, u))
+            names_subject(c, u) || (is_word(u) && !u->e && !praise))
             return false;
         praise |= v > 0;
         words += is_word(u) ? u->ntok : 0;

@@ -632,6 +632,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Shipping was slow. Great quality and a perfect fit for my son.") > 0);
     /* a colon or a dash names what is rated: "Price: great" is a rating */
     assert_true(sc("Shipping was slow. Price — great.") > 0);
+    /* ...and so does a plain word before the praise; after it, it is what the irony is about */
+    assert_true(sc("Shipping was slow. Product is great.") > 0);
+    assert_true(sc("Доставка задержалась на 2 дня. Сам товар отличный") > 0);
+    assert_true(sc("Headlights don't work. Great trade.") < 0);
     /* praise with no complaint before it, and a first sentence, stay praise */
     assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
 }
