@@ -1200,11 +1200,42 @@ static bool modal_word(const char *w)
     return ONE_OF(w, modal);
 }
 
+/* Sum of the valences of units [b, e). */
+static double span_valence(const ctx *c, size_t b, size_t e)
+{
+    double sum = 0;
+
+    for (size_t j = b; j < e; j++)
+        sum += c->u[j].v;
+    return sum;
+}
+
+/* With no contrast word, the sentence after the expectation may still tell what happened:
+ * "Думала будет ад. Всё заняло 15 минут, на следующий день уже нормально ела". When it judges
+ * the other way from what was expected from m on, returns where the expectation's sentence
+ * ends; SIZE_MAX when it judges the same way ("I thought it would be great. And it was
+ * great!"), not at all, or there is none. */
+static size_t answered_after(const ctx *c, size_t m)
+{
+    size_t e = m + 1, f;
+    double expected, told;
+
+    while (e < c->n && c->u[e].sent == c->u[m].sent)
+        e++;
+    if (e >= c->n)
+        return SIZE_MAX;
+    for (f = e; f < c->n && c->u[f].sent == c->u[e].sent; f++)
+        ;
+    expected = span_valence(c, m + 1, e);
+    told = span_valence(c, e, f);
+    return expected * told < 0 ? e : SIZE_MAX;
+}
+
 /* "Думала, будет очередной синтетический ужас, а нет", "I thought it would be flimsy, but":
  * an expectation word (`expect`) not negated, a modal within three words after it, and a
- * contrast word later in the sentence or opening the next one. What was expected did not
- * happen: the polar words between the modal and the contrast count nothing. Comparatives keep
- * their rule ("думал, будет лучше" is a letdown). */
+ * contrast word later in the sentence or opening the next one, or a next sentence that judges
+ * the other way. What was expected did not happen: the polar words between the modal and the
+ * contrast count nothing. Comparatives keep their rule ("думал, будет лучше" is a letdown). */
 static void expectation(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1222,7 +1253,8 @@ static void expectation(ctx *c)
             }
             words++;
         }
-        if (m == SIZE_MAX || (e = contrast_after(c, m)) == SIZE_MAX)
+        if (m == SIZE_MAX ||
+            ((e = contrast_after(c, m)) == SIZE_MAX && (e = answered_after(c, m)) == SIZE_MAX))
             continue;
         for (size_t j = m + 1; j < e; j++)
             if (!has(&c->u[j], RM_LEX_CMP))

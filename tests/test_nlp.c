@@ -540,6 +540,11 @@ static void nlp_expectation_overturned(void **state)
     assert_true(sc("I thought it would be fun, ended up on my phone all night") <= 0);
     /* no contrast, or a negated expectation: the words count */
     assert_true(sc("думала будет ужас") < 0 && sc("не думала, что будет так удобно, но") > 0);
+    /* a next sentence that judges the other way answers it; one that agrees confirms it */
+    assert_true(sc("Думала будет ад. Всё заняло 15 минут, на следующий день нормально ела") > 0);
+    assert_true(sc("I thought it would be flimsy. It's very sturdy.") >
+                sc("It would be flimsy. It's very sturdy."));
+    assert_true(sc("Думала будет ужас. Так и вышло, ужас.") < -0.5);
     /* "thought it was" tells a past belief, often a true one */
     assert_true(sc("I thought it was great, but the ending dragged") ==
                 sc("it was great, but the ending dragged"));
