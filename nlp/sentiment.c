@@ -739,6 +739,33 @@ static void rule_valence(ctx *c, size_t i)
     }
 }
 
+/* Does token k's word start with one of the n prefixes? */
+static bool word_starts(const ctx *c, size_t k, const char *const *prefix, size_t n)
+{
+    const rm_token *t = &c->toks->v[k];
+
+    for (size_t i = 0; t->kind == RM_TOK_WORD && i < n; i++)
+        if (!strncmp(t->norm, prefix[i], strlen(prefix[i])))
+            return true;
+    return false;
+}
+
+/* Are the stars at token k (the number) a hotel's class, not a rating: "a 5 star hotel",
+ * "Отель 4 звезды? Максимум две"? The hotel is named right after the star word (English) or
+ * within two words before the number; "5 звёзд отелю" rates. */
+static bool hotel_class(const ctx *c, size_t k)
+{
+    static const char *const after[] = {"hotel", "resort", "motel"};
+    static const char *const before[] = {"hotel", "resort", "motel", "отел", "гостиниц"};
+
+    if (k + 2 < c->toks->n && word_starts(c, k + 2, after, RM_ARRAY_LEN(after)))
+        return true;
+    for (size_t j = k, d = 0; j-- > 0 && d < 2; d++)
+        if (word_starts(c, j, before, RM_ARRAY_LEN(before)))
+            return true;
+    return false;
+}
+
 /* "4/5", "9 out of 10", "5 stars", "1 звезда": ratings written into the text. */
 static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
 {
@@ -758,6 +785,8 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
     nx = t->v[k + 1].norm;
     if (t->v[k + 1].kind == RM_TOK_WORD && (!strcmp(nx, "star") || !strcmp(nx, "stars") ||
                                             !strncmp(nx, "звезд", strlen("звезд")))) {
+        if (hotel_class(c, k))
+            return false;
         y = 5;
         *span = 2;
         if (x > y && x <= 2 * y)
@@ -846,9 +875,8 @@ static bool grade_at(const ctx *c, size_t i, double *r, size_t *span)
                    (t->v[k + 1 + n].kind == RM_TOK_WORD || t->v[k + 1 + n].kind == RM_TOK_NUM)))
         return false; /* "a+b" */
     for (size_t j = k, d = 0; j-- > 0 && d < 2; d++)
-        for (size_t s = 0; s < RM_ARRAY_LEN(spec); s++)
-            if (t->v[j].kind == RM_TOK_WORD && !strncmp(t->v[j].norm, spec[s], strlen(spec[s])))
-                return false;
+        if (word_starts(c, j, spec, RM_ARRAY_LEN(spec)))
+            return false;
     *r = 1.0;
     *span = 1 + n;
     return true;
