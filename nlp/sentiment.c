@@ -344,12 +344,23 @@ static bool such_before(const ctx *c, size_t neg_at)
 
 /* A personal pronoun that can be a subject ("I", "we've", "они"): a post-privative after one
  * tells what that person did, not what was lost ("so slow I've gone back to my old kettle"). */
+static const char *const subj[] = {"i",  "i've", "i'm", "we",  "we've", "you", "you've",
+                                   "he", "she",  "they", "they've", "я", "мы", "ты",
+                                   "вы", "он",   "она", "они"};
+
 static bool subject_pronoun(const ctx *c, const unit *p)
 {
-    static const char *const subj[] = {"i",  "i've", "i'm", "we",  "we've", "you", "you've",
-                                       "he", "she",  "they", "they've", "я", "мы", "ты",
-                                       "вы", "он",   "она", "они"};
     return p->ntok == 1 && ONE_OF(norm_of(c, p), subj);
+}
+
+/* "and" or "и" before a clause with a subject of its own ("never heard and I liked every
+ * one", "...и я довольна"): a negator before it does not reach into that clause. */
+static bool and_new_subject(const ctx *c, size_t j)
+{
+    const char *w = c->u[j].ntok == 1 ? norm_of(c, &c->u[j]) : "";
+
+    return (!strcmp(w, "and") || !strcmp(w, "и")) && j + 1 < c->n &&
+           ONE_OF(c->toks->v[c->u[j + 1].tok].norm, subj);
 }
 
 /* Does a preposition stand right before unit k ("разводов на стаканах нет")? */
@@ -514,7 +525,7 @@ static void modify(ctx *c, size_t i)
             break; /* "а нет — сделали качественно": the dash answers the negator */
         if (!is_word(p))
             continue;
-        if (but_word(c, p))
+        if (but_word(c, p) || (!neg && and_new_subject(c, j)))
             break; /* "not cheap but good", "не ресторан а мечта": the negation stays before */
         /* A hashtag comments on the post: only words of hashtags reach its words ("#SoHappy"),
          * not the sentence before it ("...без подтверждения пользователя #Беспредел"). */

@@ -111,6 +111,8 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("ни разу не пожалела") > 0);
     assert_true(sc("никаких проблем не было") > 0);
     /* scope ends at the clause: "bad" after the comma stays bad */
+    /* ...and at "and" before a subject of its own */
+    assert_true(sc("five songs I'd never heard and I liked every one") > 0);
     assert_true(sc("not good, bad") < sc("not good"));
     /* negators and intensifiers of more than one word */
     assert_true(sc("Far from perfect") < 0 && sc("Anything but comfortable") < 0);
