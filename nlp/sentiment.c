@@ -830,10 +830,10 @@ static bool colon(const ctx *c, const unit *u)
 }
 
 /* "Ставлю 4", "поставила 2, потому что...", "I'd give this place a 3.": a bare number after a
- * verb of marking (`grade`) with at most three plain words or a colon between, closing its clause or
- * followed by a function word ("за качество", "for the price"). A number the next word counts
- * ("gave it 2 weeks", "поставил 3 полки") or written with a sign ("5%") is no mark. Out of 5, or
- * of 10 above 5. */
+ * verb of marking (`grade`) with at most three plain words or a colon between, closing its
+ * clause or followed by a function word ("за качество", "for the price"). A number the next word
+ * counts ("gave it 2 weeks", "поставил 3 полки") or written with a sign or letter ("5%", "5к")
+ * is no mark. Out of 5, or of 10 above 5. */
 static bool mark_at(const ctx *c, size_t i, double *r, size_t *span)
 {
     const rm_tokens *t = c->toks;
@@ -849,8 +849,8 @@ static bool mark_at(const ctx *c, size_t i, double *r, size_t *span)
         return false;
     if (nx && nx->clause == c->u[i].clause &&
         (nx->kind == RM_TOK_NUM || (is_word(nx) && !has(nx, RM_LEX_FUNC)) ||
-         (nx->kind == RM_TOK_SYM && t->v[nx->tok].start == t->v[k].end)))
-        return false;
+         (nx->kind != RM_TOK_PUNCT && t->v[nx->tok].start == t->v[k].end)))
+        return false; /* "5 полок", "5%", "за 5к" */
     for (size_t j = i; j-- > 0 && words <= 3;) {
         const unit *p = &c->u[j];
         if (j + 1 == i && colon(c, p))

@@ -807,6 +807,7 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("I'd give this place a 4.") > 0 && sc("ставлю 1 за доставку") < -0.4);
     assert_true(sc("поставил 5 полок") == 0.0 && sc("Give it 10 minutes") == 0.0);
     assert_true(sc("gave it 2 weeks") == 0.0 && sc("it gives 5% cashback") > 0);
+    assert_true(sc("Предложили поставить платную за 5к") == 0.0);
     /* the top school grade, "+" written straight after the letter */
     assert_true(sc("A+ seller") > 0.4);
     assert_true(sc("A+++ service") > 0.4);
