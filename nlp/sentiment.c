@@ -1553,6 +1553,40 @@ static void ironic_verdict(ctx *c)
     }
 }
 
+/* A sentence that opens with praise the lexicon marks `irony`, set off by a comma, and
+ * complains later with no contrast word between is irony: "Great, another charger that only
+ * works at one angle", "Супер, опять списали деньги". "Great, it fits" stays praise (nothing
+ * complains), and so does "Great product, but the strap broke" (no comma after the praise,
+ * and a contrast). The opener's praise turns, x IRONY. */
+static void ironic_opener(ctx *c)
+{
+    size_t b = 0;
+
+    while (b < c->n) {
+        size_t e = b, w = SIZE_MAX;
+        while (e < c->n && c->u[e].sent == c->u[b].sent)
+            e++;
+        for (size_t j = b; j < e && w == SIZE_MAX; j++)
+            if (is_word(&c->u[j]) && !has(&c->u[j], RM_LEX_INTERJ))
+                w = j; /* past "oh", "ну"; not past "a": "A wonderful, ghastly film" */
+        if (w != SIZE_MAX && w + 2 < e && c->u[w].v > 0 && has(&c->u[w], RM_LEX_IRONY) &&
+            c->u[w + 1].kind == RM_TOK_PUNCT && c->text[c->toks->v[c->u[w + 1].tok].start] == ',') {
+            bool complaint = false;
+            for (size_t j = w + 2; j < e; j++) {
+                if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
+                    break;
+                complaint |= c->u[j].v <= -PRIV_MIN;
+            }
+            if (complaint) {
+                unit *u = &c->u[w];
+                u->v *= IRONY;
+                u->term = join_terms(c, "irony:", evidence_term(c, u));
+            }
+        }
+        b = e;
+    }
+}
+
 /* ---- the closing reaction ---- */
 
 /* A face, emoji, interjection or polar hashtag is a reaction; links, mentions, neutral tags and
@@ -1709,6 +1743,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     contrast(&c);
     empty_fields(&c);
     ironic_verdict(&c);
+    ironic_opener(&c);
     closing(&c);
     out->sum = total(&c, out);
     out->score = rm_senti_squash(out->sum);

@@ -643,6 +643,11 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Shipping was slow. Product is great.") > 0);
     assert_true(sc("Доставка задержалась на 2 дня. Сам товар отличный") > 0);
     assert_true(sc("Headlights don't work. Great trade.") < 0);
+    /* praise opening a sentence, set off by a comma, before a complaint with no contrast */
+    assert_true(sc("Great, another charger that only works if you hold it just so.") < 0);
+    assert_true(sc("Супер, опять списали деньги") < sc("опять списали деньги"));
+    assert_true(sc("Great, it fits") > 0 && sc("A wonderful, ghastly film.") > 0);
+    assert_true(sc("Great product, but the strap broke") > sc("the strap broke"));
     /* praise with no complaint before it, and a first sentence, stay praise */
     assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
 }
