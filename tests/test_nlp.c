@@ -158,6 +158,8 @@ static void nlp_negation_flips_within_scope(void **state)
     /* a surprise denies nothing: "never thought I'd be excited" is excited */
     assert_true(sc("I never thought I'd be excited about a diaper pail") > 0);
     assert_true(sc("I never thought I'd be this disappointed") < 0);
+    /* "had" joins a negator to a comparative as "be" does */
+    assert_true(sc("Never had an easier return.") > 0 && sc("I haven't had a better burger") > 0);
     /* "almost" keeps the sense: "чуть не умер" nearly died */
     assert_true(sc("чуть не умер") < 0 && sc("не умер") > 0);
     /* "so much for" denies what it reaches, and complains alone */
