@@ -805,10 +805,14 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
     } else if (k + 2 < t->n && t->v[k + 2].kind == RM_TOK_NUM &&
                ((t->v[k + 1].kind == RM_TOK_SYM && c->text[t->v[k + 1].start] == '/') ||
                 !strcmp(nx, "из"))) {
+        static const char *const part[] = {"of", "price", "time", "cup", "inch", "цен", "стоимост",
+                                           "раз", "част"};
         y = strtod(t->v[k + 2].norm, NULL);
         *span = 3;
         if (k + 3 < t->n && t->v[k + 3].kind == RM_TOK_SYM && t->v[k + 3].start == t->v[k + 2].end)
             return false; /* a date: 12/10/2024 */
+        if (k + 3 < t->n && word_starts(c, k + 3, part, RM_ARRAY_LEN(part)))
+            return false; /* a fraction: "за 1/10 цены", "1/2 of the price", "9/10 times" */
     } else if (k + 3 < t->n && !strcmp(nx, "out") && !strcmp(t->v[k + 2].norm, "of") &&
                t->v[k + 3].kind == RM_TOK_NUM) {
         y = strtod(t->v[k + 3].norm, NULL);

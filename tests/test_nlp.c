@@ -800,6 +800,7 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("1 star") < -0.3);
     assert_true(sc("оценка 2 из 5") < 0);
     assert_true(sc("12/10/2024") == 0.0);
+    assert_true(sc("копия за 1/10 цены") == 0.0 && sc("1/10 of the price") == 0.0);
     assert_true(sc("would give 6 stars if I could") > 0.4); /* more than the top is the top */
     /* a rating counts once: its second number is no rating of its own */
     assert_true(sc("10 out of 10 stars") == sc("10 out of 10"));
