@@ -381,8 +381,10 @@ static bool load_line(line_ctx *c, char *line)
             return false;
         }
     }
-    RM_GROW(c->lx->v, c->lx->cap, c->lx->n + 1);
-    c->lx->from = rm_xrealloc(c->lx->from, c->lx->cap * sizeof(*c->lx->from));
+    if (c->lx->n + 1 > c->lx->cap) { /* v and from grow together, and only when full */
+        RM_GROW(c->lx->v, c->lx->cap, c->lx->n + 1);
+        c->lx->from = rm_xrealloc(c->lx->from, c->lx->cap * sizeof(*c->lx->from));
+    }
     e = &c->lx->v[c->lx->n];
     memset(e, 0, sizeof(*e));
     e->lang = c->lang;
