@@ -761,12 +761,13 @@ static bool word_starts(const ctx *c, size_t k, const char *const *prefix, size_
     return false;
 }
 
-/* Are the stars at token k (the number) a hotel's class, not a rating: "a 5 star hotel",
- * "Отель 4 звезды? Максимум две"? The hotel is named right after the star word (English) or
- * within two words before the number; "5 звёзд отелю" rates. */
-static bool hotel_class(const ctx *c, size_t k)
+/* Are the stars at token k (the number) a hotel's class or other people's reviews, not the
+ * writer's rating: "a 5 star hotel", "Отель 4 звезды? Максимум две", "Another 5 star review I
+ * trusted"? The hotel or review is named right after the star word, or the hotel within two
+ * words before the number; "5 звёзд отелю" rates. */
+static bool not_a_rating(const ctx *c, size_t k)
 {
-    static const char *const after[] = {"hotel", "resort", "motel"};
+    static const char *const after[] = {"hotel", "resort", "motel", "review", "отзыв"};
     static const char *const before[] = {"hotel", "resort", "motel", "отел", "гостиниц"};
 
     if (k + 2 < c->toks->n && word_starts(c, k + 2, after, RM_ARRAY_LEN(after)))
@@ -796,7 +797,7 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
     nx = t->v[k + 1].norm;
     if (t->v[k + 1].kind == RM_TOK_WORD && (!strcmp(nx, "star") || !strcmp(nx, "stars") ||
                                             !strncmp(nx, "звезд", strlen("звезд")))) {
-        if (hotel_class(c, k))
+        if (not_a_rating(c, k))
             return false;
         y = 5;
         *span = 2;

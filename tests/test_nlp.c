@@ -805,10 +805,11 @@ static void nlp_ecommerce_phrases(void **state)
     /* a rating counts once: its second number is no rating of its own */
     assert_true(sc("10 out of 10 stars") == sc("10 out of 10"));
     assert_true(sc("press 1 start button") == 0.0 && sc("the Windows 8 start screen") == 0.0);
-    /* a hotel's stars are its class, not a rating */
+    /* a hotel's stars are its class, and other people's stars are their reviews */
     assert_true(sc("For a 5 star hotel, the service was appalling") < 0);
     assert_true(sc("отель 5 звезд, а сервис как в хостеле") == 0.0);
     assert_true(sc("Поставила бы 5 звёзд отелю") > 0.4 && sc("5 stars for the hotel staff") > 0.4);
+    assert_true(sc("Another 5 star review I trusted. Never again.") < 0);
     /* a bare number after a verb of marking is a mark; a number the next word counts is not */
     assert_true(sc("Ставлю 5, хотя доставка задержалась на 2 дня.") > 0);
     assert_true(sc("Поставила 2, потому что пахнет") < 0 && sc("Rating: 2") < 0);
