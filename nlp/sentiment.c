@@ -492,6 +492,37 @@ static size_t raised_negation(const ctx *c, size_t i)
     return SIZE_MAX;
 }
 
+/* Is u a colon ("Cons:", "Оценка: 4")? */
+static bool colon(const ctx *c, const unit *u)
+{
+    const rm_token *t = &c->toks->v[u->tok];
+
+    return (u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_SYM) &&
+           memchr(c->text + t->start, ':', t->end - t->start);
+}
+
+/* Is unit h a form's field header: a polar word right before a colon ("Cons:", "Недостатки:",
+ * "Disliked:", "Плюсы:"), at a sentence's start or after another field of the same line? */
+static bool labels_field(const ctx *c, size_t h)
+{
+    return is_word(&c->u[h]) && polar(&c->u[h]) && c->u[h + 1].kind == RM_TOK_PUNCT &&
+           colon(c, &c->u[h + 1]);
+}
+
+static bool header(const ctx *c, size_t h)
+{
+    bool first = true;
+
+    if (!labels_field(c, h))
+        return false;
+    for (size_t k = h; k-- > 0 && c->u[k].sent == c->u[h].sent;) {
+        if (labels_field(c, k))
+            return true;
+        first &= !is_word(&c->u[k]);
+    }
+    return first;
+}
+
 /* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
  * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
  * own negator is not negated again: "ни разу не пожалела" is Russian negative concord.
@@ -512,8 +543,10 @@ static void modify(ctx *c, size_t i)
     bool neg = false, such = false, be = false, cmp = false, irr = false, deg_this = false;
     size_t neg_at = 0, j_post;
     int d = 0;
+    /* a field's header is not denied by the field before it: "Cons: none Pros: everything" */
+    bool hdr = i + 1 < c->n && header(c, i);
 
-    for (size_t j = i; j-- > 0 && c->u[j].clause == u->clause && d < WINDOW;) {
+    for (size_t j = i; j-- > 0 && c->u[j].clause == u->clause && d < WINDOW && !hdr;) {
         const unit *p = &c->u[j];
         if (d == 0 && !neg && zero_count(c, p)) { /* "0 issues", as "zero issues" */
             neg = true;
@@ -823,15 +856,6 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
         return false;
     *r = x / y;
     return true;
-}
-
-/* Is u a colon ("Cons:", "Оценка: 4")? */
-static bool colon(const ctx *c, const unit *u)
-{
-    const rm_token *t = &c->toks->v[u->tok];
-
-    return (u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_SYM) &&
-           memchr(c->text + t->start, ':', t->end - t->start);
 }
 
 /* "Ставлю 4", "поставила 2, потому что...", "I'd give this place a 3.": a bare number after a
@@ -1493,36 +1517,32 @@ static bool bare_verdict(const ctx *c, size_t b, size_t e)
  * refusal counts nothing of its own; a field with content keeps both. */
 static void empty_fields(ctx *c)
 {
-    size_t b = 0;
-
-    while (b < c->n) {
-        size_t e = b, h = SIZE_MAX;
+    for (size_t h = 0; h + 1 < c->n; h++) {
+        size_t f = h + 2;
         bool refusal = false, other = false;
-        while (e < c->n && c->u[e].sent == c->u[b].sent)
-            e++;
-        for (size_t j = b; j < e && h == SIZE_MAX; j++)
-            if (is_word(&c->u[j]))
-                h = j;
-        if (h != SIZE_MAX && h + 1 < e && polar(&c->u[h]) && c->u[h + 1].kind == RM_TOK_PUNCT &&
-            colon(c, &c->u[h + 1])) {
-            for (size_t j = h + 2; j < e; j++) {
-                const unit *u = &c->u[j];
-                if (!is_word(u))
-                    continue;
-                if (has(u, RM_LEX_NEG) && !privative(u))
-                    refusal = true;
-                else if (!u->e || u->e->valence != 0.0f || u->e->boost <= 0.0f)
-                    other = true; /* "really", "вообще" may stand with the refusal */
-            }
-            if (refusal && !other) {
-                unit *u = &c->u[h];
-                u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
-                u->negated = true;
-                for (size_t j = h + 2; j < e; j++)
-                    c->u[j].v = 0;
-            }
+        if (!header(c, h))
+            continue;
+        /* the field runs to the next header or its sentence's end ("Недостатки: не нашла
+         * Комментарий: ...", the fields of a marketplace form run together in one line) */
+        while (f < c->n && c->u[f].sent == c->u[h].sent && !(is_word(&c->u[f]) && f + 1 < c->n &&
+                                                            colon(c, &c->u[f + 1])))
+            f++;
+        for (size_t j = h + 2; j < f; j++) {
+            const unit *u = &c->u[j];
+            if (!is_word(u))
+                continue;
+            if (has(u, RM_LEX_NEG) && !privative(u))
+                refusal = true;
+            else if (!u->e || u->e->valence != 0.0f || u->e->boost <= 0.0f)
+                other = true; /* "really", "вообще" may stand with the refusal */
         }
-        b = e;
+        if (refusal && !other) {
+            unit *u = &c->u[h];
+            u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
+            u->negated = true;
+            for (size_t j = h + 2; j < f; j++)
+                c->u[j].v = 0;
+        }
     }
 }
 

@@ -526,6 +526,9 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Недостатки: нет") > 0 && sc("Достоинства: нет") < 0);
     assert_true(sc("Disliked: Nothing.") > 0 && sc("Cons: none really") > 0);
     assert_true(sc("Недостатки: цена") < 0 && sc("Price: great") > 0);
+    /* the fields of a form may run together in one line; each ends at the next header */
+    assert_true(sc("Недостатки: не нашла Комментарий: возьму еще") > sc("возьму еще"));
+    assert_true(sc("Cons: none Pros: everything") > 0);
     assert_true(sc("cant live without it now") > 0); /* "can't live without" */
 }
 
