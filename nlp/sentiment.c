@@ -342,12 +342,13 @@ static bool such_before(const ctx *c, size_t neg_at)
     return p && has(p, RM_LEX_SUCH) && ever(c, (size_t)(p - c->u));
 }
 
-/* A personal pronoun that can be a subject ("I", "we've", "они"): a post-privative after one
- * tells what that person did, not what was lost ("so slow I've gone back to my old kettle"). */
+/* Personal pronouns that can be a subject ("I", "we've", "они"). */
 static const char *const subj[] = {"i",  "i've", "i'm", "we",  "we've", "you", "you've",
                                    "he", "she",  "they", "they've", "я", "мы", "ты",
                                    "вы", "он",   "она", "они"};
 
+/* A subject pronoun: a post-privative after one tells what that person did, not what was lost
+ * ("so slow I've gone back to my old kettle"). */
 static bool subject_pronoun(const ctx *c, const unit *p)
 {
     return p->ntok == 1 && ONE_OF(norm_of(c, p), subj);
@@ -501,14 +502,15 @@ static bool colon(const ctx *c, const unit *u)
            memchr(c->text + t->start, ':', t->end - t->start);
 }
 
-/* Is unit h a form's field header: a polar word right before a colon ("Cons:", "Недостатки:",
- * "Disliked:", "Плюсы:"), at a sentence's start or after another field of the same line? */
+/* Is unit h a polar word right before a colon ("Cons:", "Недостатки:", "Disliked:")? */
 static bool labels_field(const ctx *c, size_t h)
 {
     return is_word(&c->u[h]) && polar(&c->u[h]) && c->u[h + 1].kind == RM_TOK_PUNCT &&
            colon(c, &c->u[h + 1]);
 }
 
+/* Is unit h a form's field header: such a word opening its sentence, or after another header
+ * of the same line ("Достоинства: цена Недостатки: нет")? */
 static bool header(const ctx *c, size_t h)
 {
     bool first = true;
