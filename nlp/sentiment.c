@@ -165,6 +165,24 @@ static bool but_word(const ctx *c, const unit *u)
     return has(u, RM_LEX_BUT) || (u->ntok == 1 && !strcmp(norm_of(c, u), "а"));
 }
 
+/* "and" or "и", alone. */
+static bool and_word(const ctx *c, const unit *u)
+{
+    static const char *const ands[] = {"and", "и"};
+
+    return u->ntok == 1 && ONE_OF(norm_of(c, u), ands);
+}
+
+/* The unit after the last of unit i's sentence. */
+static size_t sentence_end(const ctx *c, size_t i)
+{
+    size_t e = i;
+
+    while (e < c->n && c->u[e].sent == c->u[i].sent)
+        e++;
+    return e;
+}
+
 /* A hyphen standing alone, an en or an em dash ("-", "–", "—"). */
 static bool dash(const ctx *c, const unit *u)
 {
@@ -358,10 +376,7 @@ static bool subject_pronoun(const ctx *c, const unit *p)
  * one", "...и я довольна"): a negator before it does not reach into that clause. */
 static bool and_new_subject(const ctx *c, size_t j)
 {
-    const char *w = c->u[j].ntok == 1 ? norm_of(c, &c->u[j]) : "";
-
-    return (!strcmp(w, "and") || !strcmp(w, "и")) && j + 1 < c->n &&
-           ONE_OF(c->toks->v[c->u[j + 1].tok].norm, subj);
+    return and_word(c, &c->u[j]) && j + 1 < c->n && ONE_OF(c->toks->v[c->u[j + 1].tok].norm, subj);
 }
 
 /* Does a preposition stand right before unit k ("разводов на стаканах нет")? */
@@ -449,7 +464,6 @@ static size_t coordinated_negation(const ctx *c, size_t i)
     bool or_seen = false, and_seen = false;
     for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;) {
         const unit *p = &c->u[j];
-        const char *w;
         if (!is_word(p))
             continue;
         if (p->e && p->e->valence == 0.0f && p->e->boost > 0.0f)
@@ -458,8 +472,7 @@ static size_t coordinated_negation(const ctx *c, size_t i)
             or_seen = true;
             continue;
         }
-        w = !or_seen && !and_seen && p->ntok == 1 ? norm_of(c, p) : NULL;
-        if (w && (!strcmp(w, "and") || !strcmp(w, "и"))) {
+        if (!or_seen && !and_seen && and_word(c, p)) {
             and_seen = true;
             continue;
         }
@@ -1287,15 +1300,12 @@ static double span_valence(const ctx *c, size_t b, size_t e)
  * great!"), not at all, or there is none. */
 static size_t answered_after(const ctx *c, size_t m)
 {
-    size_t e = m + 1, f;
+    size_t e = sentence_end(c, m), f;
     double expected, told;
 
-    while (e < c->n && c->u[e].sent == c->u[m].sent)
-        e++;
     if (e >= c->n)
         return SIZE_MAX;
-    for (f = e; f < c->n && c->u[f].sent == c->u[e].sent; f++)
-        ;
+    f = sentence_end(c, e);
     expected = span_valence(c, m + 1, e);
     told = span_valence(c, e, f);
     return expected * told < 0 ? e : SIZE_MAX;
@@ -1458,9 +1468,7 @@ static void contrast(ctx *c)
     size_t b = 0, prev_b = 0;
 
     while (b < c->n) {
-        size_t e = b;
-        while (e < c->n && c->u[e].sent == c->u[b].sent)
-            e++;
+        size_t e = sentence_end(c, b);
         contrast_but(c, b, e, prev_b);
         contrast_although(c, b, e);
         prev_b = b;
@@ -1557,10 +1565,8 @@ static void ironic_verdict(ctx *c)
     size_t b = 0, prev_b = SIZE_MAX;
 
     while (b < c->n) {
-        size_t e = b;
+        size_t e = sentence_end(c, b);
         bool praise;
-        while (e < c->n && c->u[e].sent == c->u[b].sent)
-            e++;
         if (prev_b != SIZE_MAX && bare_verdict(c, b, e) &&
             weighted_sum(c, prev_b, b, &praise) <= VERDICT_AFTER && !praise) {
             for (size_t j = b; j < e; j++) {
@@ -1590,9 +1596,7 @@ static void ironic_opener(ctx *c)
     size_t b = 0;
 
     while (b < c->n) {
-        size_t e = b, w = SIZE_MAX;
-        while (e < c->n && c->u[e].sent == c->u[b].sent)
-            e++;
+        size_t e = sentence_end(c, b), w = SIZE_MAX;
         for (size_t j = b; j < e && w == SIZE_MAX; j++)
             if (is_word(&c->u[j]) && !has(&c->u[j], RM_LEX_INTERJ))
                 w = j; /* past "oh", "ну"; not past "a": "A wonderful, ghastly film" */
