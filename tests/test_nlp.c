@@ -651,6 +651,9 @@ static void nlp_ironic_verdict(void **state)
     /* praise opening a sentence, set off by a comma, before a complaint with no contrast */
     assert_true(sc("Great, another charger that only works if you hold it just so.") < 0);
     assert_true(sc("Супер, опять списали деньги") < sc("опять списали деньги"));
+    /* ...also after a neutral interjection */
+    assert_true(sc("Oh great, another cream that gave me acne.") < 0);
+    assert_true(sc("Ну отлично, опять списали деньги") < sc("опять списали деньги"));
     assert_true(sc("Great, it fits") > 0 && sc("A wonderful, ghastly film.") > 0);
     assert_true(sc("Great product, but the strap broke") > sc("the strap broke"));
     /* praise with no complaint before it, and a first sentence, stay praise */
