@@ -46,6 +46,9 @@
 #define RATING_MID 0.6      /* "3/5" is lukewarm in reviews, where most ratings are high */
 #define RATING_SCALE 7.5
 #define RATING_CAP 3.5
+#define MID_MARK_LO 0.5     /* a mark from 5/10 to 3/5 is the writer calling the thing middling */
+#define MID_MARK_HI 0.6
+#define MID_MARK_REST 0.05  /* ...and the rest of the text counts this much beside it */
 
 static const double fade[WINDOW] = {1.0, 0.9, 0.8};
 
@@ -74,6 +77,7 @@ typedef struct ctx {
     size_t n;
     size_t n_sent, n_clause;
     bool all_caps;
+    unsigned mid_marks, other_marks; /* ratings in the text: middling ones, the others */
 } ctx;
 
 double rm_senti_squash(double sum)
@@ -811,15 +815,19 @@ static bool word_starts(const ctx *c, size_t k, const char *const *prefix, size_
 
 /* Are the stars at token k (the number) a hotel's class or other people's reviews, not the
  * writer's rating: "a 5 star hotel", "Отель 4 звезды? Максимум две", "Another 5 star review I
- * trusted"? The hotel or review is named right after the star word, or the hotel within two
- * words before the number; "5 звёзд отелю" rates. */
+ * trusted", "a 3 star Google review"? The hotel or review is named right after the star word
+ * or one word later, or the hotel within two words before the number; "5 звёзд отелю" rates. */
 static bool not_a_rating(const ctx *c, size_t k)
 {
     static const char *const after[] = {"hotel", "resort", "motel", "review", "отзыв"};
     static const char *const before[] = {"hotel", "resort", "motel", "отел", "гостиниц"};
 
-    if (k + 2 < c->toks->n && word_starts(c, k + 2, after, RM_ARRAY_LEN(after)))
-        return true;
+    for (size_t j = k + 2; j < c->toks->n && j <= k + 3; j++) {
+        if (word_starts(c, j, after, RM_ARRAY_LEN(after)))
+            return true; /* "5 star hotel", "a 3 star Google review" */
+        if (c->toks->v[j].kind != RM_TOK_WORD)
+            break;
+    }
     for (size_t j = k, d = 0; j-- > 0 && d < 2; d++)
         if (word_starts(c, j, before, RM_ARRAY_LEN(before)))
             return true;
@@ -1197,6 +1205,10 @@ static void valence(ctx *c)
         if ((u->kind == RM_TOK_NUM && (rating_at(c, i, &r, &span) || mark_at(c, i, &r, &span))) ||
             grade_at(c, i, &r, &span) || stars_at(c, i, &r, &span)) {
             u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
+            if (r >= MID_MARK_LO && r <= MID_MARK_HI)
+                c->mid_marks++;
+            else
+                c->other_marks++;
             u->span_ntok = span;
             u->term = rm_arena_strndup(c->a, c->text + c->toks->v[u->tok].start,
                                        c->toks->v[u->tok + span - 1].end -
@@ -1653,6 +1665,19 @@ static void closing(ctx *c)
             c->u[k].w *= CLOSING;
 }
 
+/* ---- the middling mark ---- */
+
+/* A middling mark and no other is the writer's own verdict: the thing is so-so, whatever its
+ * good and bad points ("Good idea, needs polish. 3 stars.", "Итог — 3 звезды"). The rest of the
+ * text counts x MID_MARK_REST, so only overwhelming praise or complaint still tips it. */
+static void middling_mark(ctx *c)
+{
+    if (!c->mid_marks || c->other_marks)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        c->u[i].w *= MID_MARK_REST;
+}
+
 /* ---- results ---- */
 
 static const char *evidence_term(ctx *c, const unit *u)
@@ -1776,6 +1801,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     ironic_verdict(&c);
     ironic_opener(&c);
     closing(&c);
+    middling_mark(&c);
     out->sum = total(&c, out);
     out->score = rm_senti_squash(out->sum);
     collect_evidence(&c, out);

@@ -816,6 +816,16 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("отель 5 звезд, а сервис как в хостеле") == 0.0);
     assert_true(sc("Поставила бы 5 звёзд отелю") > 0.4 && sc("5 stars for the hotel staff") > 0.4);
     assert_true(sc("Another 5 star review I trusted. Never again.") < 0);
+    assert_true(sc("Left a 3 star Google review and the owner replied with insults") < -0.3);
+    /* a middling mark and no other is the verdict; the good and bad points beside it weigh
+     * little */
+    assert_int_equal(run("Gave it 3 stars. Good idea, needs polish.").label, RM_LABEL_NEU);
+    assert_int_equal(run("Модель хорошая, но ткань ниже среднего. Итог — 3 звезды").label,
+                     RM_LABEL_NEU);
+    assert_int_equal(run("3/5: ads are annoying but the free version is generous.").label,
+                     RM_LABEL_NEU);
+    assert_true(sc("Gave it 3 stars. Good idea, needs polish.") > 0);
+    assert_true(sc("Was 3/5, after the update it's a 5/5. Great idea.") > 0.4);
     /* a bare number after a verb of marking is a mark; a number the next word counts is not */
     assert_true(sc("Ставлю 5, хотя доставка задержалась на 2 дня.") > 0);
     assert_true(sc("Поставила 2, потому что пахнет") < 0 && sc("Rating: 2") < 0);
