@@ -112,6 +112,9 @@
 /* a verb of marking ("ставлю", "поставила", "give", "gave"): a bare number after it is a mark
  * out of 5 (or of 10 above 5): "Ставлю 4, за цену норм", "I'd give it a 2." */
 #define RM_LEX_GRADE (UINT64_C(1) << 37)
+/* thanks ("thanks", "thank you", "спасибо"): thanks *for* a complaint is irony ("Thanks for
+ * losing my bag", "Спасибо МТС за списанные деньги") */
+#define RM_LEX_THANKS (UINT64_C(1) << 38)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -1630,6 +1630,40 @@ static void ironic_opener(ctx *c)
     }
 }
 
+/* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
+ * bed bugs", "Спасибо МТС за списанные деньги". After the thanks word (and any mentions or
+ * names the lexicon does not know) comes "for" or "за", and the first word after it past
+ * function words and numbers is a complaint of -1.0 or less. "Thanks for fixing my broken
+ * screen", "thank you for working in that mess" and "thanks for not charging me" thank: what
+ * is first named is a favour or a plain word. The thanks turns, x IRONY. */
+static void ironic_thanks(ctx *c)
+{
+    static const char *const for_words[] = {"for", "за"};
+
+    for (size_t i = 0; i < c->n; i++) {
+        unit *t = &c->u[i];
+        size_t j = i + 1;
+        if (!has(t, RM_LEX_THANKS) || t->v <= 0)
+            continue;
+        while (j < c->n && (c->u[j].kind == RM_TOK_MENTION ||
+                            (is_word(&c->u[j]) && !c->u[j].e &&
+                             !ONE_OF(norm_of(c, &c->u[j]), for_words))))
+            j++; /* "Thanks @united for", "Спасибо МТС за" */
+        if (j >= c->n || !is_word(&c->u[j]) || !ONE_OF(norm_of(c, &c->u[j]), for_words))
+            continue;
+        for (size_t k = j + 1; k < c->n && c->u[k].clause == c->u[j].clause; k++) {
+            const unit *o = &c->u[k];
+            if (o->v == 0.0 && (o->kind == RM_TOK_NUM || (is_word(o) && has(o, RM_LEX_FUNC))))
+                continue; /* "for the", "за эти" */
+            if (o->v <= -PRIV_MIN) {
+                t->v *= IRONY;
+                t->term = join_terms(c, "irony:", evidence_term(c, t));
+            }
+            break;
+        }
+    }
+}
+
 /* ---- the closing reaction ---- */
 
 /* A face, emoji, interjection or polar hashtag is a reaction; links, mentions, neutral tags and
@@ -1800,6 +1834,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     empty_fields(&c);
     ironic_verdict(&c);
     ironic_opener(&c);
+    ironic_thanks(&c);
     closing(&c);
     middling_mark(&c);
     out->sum = total(&c, out);

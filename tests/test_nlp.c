@@ -656,6 +656,12 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Ну отлично, опять списали деньги") < sc("опять списали деньги"));
     assert_true(sc("Great, it fits") > 0 && sc("A wonderful, ghastly film.") > 0);
     assert_true(sc("Great product, but the strap broke") > sc("the strap broke"));
+    /* thanks for a complaint; thanks for a favour, a plain thing or a complaint denied */
+    assert_true(sc("Thanks @AmericanAir for losing my bag on a direct flight.") < 0);
+    assert_true(sc("Спасибо МТС за списанные деньги") < sc("списанные деньги"));
+    assert_true(sc("Thanks for fixing my broken screen") > 0);
+    assert_true(sc("thank you for working in that mess") >= 0);
+    assert_true(sc("thanks for not charging me") > 0);
     /* praise with no complaint before it, and a first sentence, stay praise */
     assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
 }
