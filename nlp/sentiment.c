@@ -1598,8 +1598,8 @@ static void ironic_verdict(ctx *c)
     }
 }
 
-/* A sentence that opens with praise the lexicon marks `irony`, set off by a comma, and
- * complains later with no contrast word between is irony: "Great, another charger that only
+/* A sentence that opens with praise the lexicon marks `irony`, set off by a comma (after any
+ * mentions: "great job @Verizon,"), and complains later with no contrast word between is irony: "Great, another charger that only
  * works at one angle", "Супер, опять списали деньги". "Great, it fits" stays praise (nothing
  * complains), and so does "Great product, but the strap broke" (no comma after the praise,
  * and a contrast). The opener's praise turns, x IRONY. */
@@ -1612,10 +1612,13 @@ static void ironic_opener(ctx *c)
         for (size_t j = b; j < e && w == SIZE_MAX; j++)
             if (is_word(&c->u[j]) && !has(&c->u[j], RM_LEX_INTERJ))
                 w = j; /* past "oh", "ну"; not past "a": "A wonderful, ghastly film" */
-        if (w != SIZE_MAX && w + 2 < e && c->u[w].v > 0 && has(&c->u[w], RM_LEX_IRONY) &&
-            c->u[w + 1].kind == RM_TOK_PUNCT && c->text[c->toks->v[c->u[w + 1].tok].start] == ',') {
+        size_t m = w == SIZE_MAX ? e : w + 1;
+        while (m < e && c->u[m].kind == RM_TOK_MENTION)
+            m++; /* "great job @Verizon," */
+        if (m + 1 < e && c->u[w].v > 0 && has(&c->u[w], RM_LEX_IRONY) &&
+            c->u[m].kind == RM_TOK_PUNCT && c->text[c->toks->v[c->u[m].tok].start] == ',') {
             bool complaint = false;
-            for (size_t j = w + 2; j < e; j++) {
+            for (size_t j = m + 1; j < e; j++) {
                 if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
                     break;
                 complaint |= c->u[j].v <= -PRIV_MIN;

@@ -651,6 +651,8 @@ static void nlp_ironic_verdict(void **state)
     /* praise opening a sentence, set off by a comma, before a complaint with no contrast */
     assert_true(sc("Great, another charger that only works if you hold it just so.") < 0);
     assert_true(sc("Супер, опять списали деньги") < sc("опять списали деньги"));
+    /* ...with mentions before the comma, and a phrase of praise */
+    assert_true(sc("great job @Verizon, the package arrived broken") < 0);
     /* ...also after a neutral interjection */
     assert_true(sc("Oh great, another cream that gave me acne.") < 0);
     assert_true(sc("Ну отлично, опять списали деньги") < sc("опять списали деньги"));
