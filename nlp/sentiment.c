@@ -834,22 +834,63 @@ static bool not_a_rating(const ctx *c, size_t k)
     return false;
 }
 
-/* "4/5", "9 out of 10", "5 stars", "1 звезда": ratings written into the text. */
+/* A number written as a word, 0..10, or -1: "three", "пять", "пяти"; `marks` adds the Russian
+ * school marks ("единицу", "тройку", "пятёрку"), which are only marks after a verb of marking. */
+static int number_word(const char *w, bool marks)
+{
+    static const struct {
+        const char *w;
+        int n;
+    } words[] = {
+        {"zero", 0},    {"one", 1},      {"two", 2},       {"three", 3},    {"four", 4},
+        {"five", 5},    {"six", 6},      {"seven", 7},     {"eight", 8},    {"nine", 9},
+        {"ten", 10},    {"ноль", 0},     {"одна", 1},      {"одну", 1},     {"один", 1},
+        {"две", 2},     {"два", 2},      {"три", 3},       {"четыре", 4},   {"пять", 5},
+        {"пяти", 5},    {"шесть", 6},    {"семь", 7},      {"восемь", 8},   {"девять", 9},
+        {"десять", 10}, {"десяти", 10},
+    }, mark_words[] = {
+        {"кол", 1},      {"единицу", 1},   {"единица", 1},  {"двойку", 2},   {"двойка", 2},
+        {"тройку", 3},   {"тройка", 3},    {"четвёрку", 4}, {"четверку", 4}, {"четвёрка", 4},
+        {"четверка", 4}, {"пятёрку", 5},   {"пятерку", 5},  {"пятёрка", 5},  {"пятерка", 5},
+    };
+
+    for (size_t i = 0; i < RM_ARRAY_LEN(words); i++)
+        if (!strcmp(w, words[i].w))
+            return words[i].n;
+    for (size_t i = 0; marks && i < RM_ARRAY_LEN(mark_words); i++)
+        if (!strcmp(w, mark_words[i].w))
+            return mark_words[i].n;
+    return -1;
+}
+
+/* The number token k gives, written in digits or as a word, or -1. */
+static double number_of(const ctx *c, size_t k)
+{
+    const rm_token *t = &c->toks->v[k];
+    char num[32];
+
+    if (t->kind == RM_TOK_WORD)
+        return number_word(t->norm, false);
+    if (t->kind != RM_TOK_NUM || t->norm_len >= sizeof(num))
+        return -1;
+    memcpy(num, t->norm, t->norm_len + 1);
+    for (char *p = num; *p; p++)
+        if (*p == ',')
+            *p = '.';
+    return strtod(num, NULL);
+}
+
+/* "4/5", "9 out of 10", "5 stars", "1 звезда", "three stars", "пять звёзд", "три из пяти":
+ * ratings written into the text. */
 static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
 {
     const rm_tokens *t = c->toks;
     size_t k = c->u[i].tok;
-    double x, y = 0;
-    char num[32];
+    double x = number_of(c, k), y = 0;
     const char *nx;
 
-    if (t->v[k].kind != RM_TOK_NUM || t->v[k].norm_len >= sizeof(num) || k + 1 >= t->n)
+    if (x < 0 || k + 1 >= t->n)
         return false;
-    memcpy(num, t->v[k].norm, t->v[k].norm_len + 1);
-    for (char *p = num; *p; p++)
-        if (*p == ',')
-            *p = '.';
-    x = strtod(num, NULL);
     nx = t->v[k + 1].norm;
     if (t->v[k + 1].kind == RM_TOK_WORD && (!strcmp(nx, "star") || !strcmp(nx, "stars") ||
                                             !strncmp(nx, "звезд", strlen("звезд")))) {
@@ -859,20 +900,21 @@ static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
         *span = 2;
         if (x > y && x <= 2 * y)
             x = y; /* "would give 6 stars if I could" */
-    } else if (k + 2 < t->n && t->v[k + 2].kind == RM_TOK_NUM &&
-               ((t->v[k + 1].kind == RM_TOK_SYM && c->text[t->v[k + 1].start] == '/') ||
+    } else if (k + 2 < t->n && number_of(c, k + 2) >= 0 &&
+               ((t->v[k + 1].kind == RM_TOK_SYM && c->text[t->v[k + 1].start] == '/' &&
+                 t->v[k].kind == RM_TOK_NUM) ||
                 !strcmp(nx, "из"))) {
         static const char *const part[] = {"of", "price", "time", "cup", "inch", "цен", "стоимост",
                                            "раз", "част"};
-        y = strtod(t->v[k + 2].norm, NULL);
+        y = number_of(c, k + 2);
         *span = 3;
         if (k + 3 < t->n && t->v[k + 3].kind == RM_TOK_SYM && t->v[k + 3].start == t->v[k + 2].end)
             return false; /* a date: 12/10/2024 */
         if (k + 3 < t->n && word_starts(c, k + 3, part, RM_ARRAY_LEN(part)))
             return false; /* a fraction: "за 1/10 цены", "1/2 of the price", "9/10 times" */
     } else if (k + 3 < t->n && !strcmp(nx, "out") && !strcmp(t->v[k + 2].norm, "of") &&
-               t->v[k + 3].kind == RM_TOK_NUM) {
-        y = strtod(t->v[k + 3].norm, NULL);
+               number_of(c, k + 3) >= 0) {
+        y = number_of(c, k + 3);
         *span = 4;
     }
     if ((y != 5 && y != 10) || x < 0 || x > y)
@@ -894,10 +936,16 @@ static bool mark_at(const ctx *c, size_t i, double *r, size_t *span)
     double x;
     char *end;
 
-    if (t->v[k].kind != RM_TOK_NUM)
+    if (t->v[k].kind == RM_TOK_WORD && (unsigned char)t->v[k].norm[0] >= 0x80) {
+        x = number_word(t->v[k].norm, true); /* "поставила тройку", "ставлю пять"; not "gave one" */
+    } else if (t->v[k].kind == RM_TOK_NUM) {
+        x = strtod(t->v[k].norm, &end);
+        if (*end)
+            return false;
+    } else {
         return false;
-    x = strtod(t->v[k].norm, &end);
-    if (*end || x < 0 || x > 10 || x != floor(x))
+    }
+    if (x < 0 || x > 10 || x != floor(x))
         return false;
     if (nx && nx->clause == c->u[i].clause &&
         (nx->kind == RM_TOK_NUM || (is_word(nx) && !has(nx, RM_LEX_FUNC)) ||
@@ -1202,7 +1250,8 @@ static void valence(ctx *c)
         unit *u = &c->u[i];
         double r;
         size_t span;
-        if ((u->kind == RM_TOK_NUM && (rating_at(c, i, &r, &span) || mark_at(c, i, &r, &span))) ||
+        if (((u->kind == RM_TOK_NUM || is_word(u)) &&
+             (rating_at(c, i, &r, &span) || mark_at(c, i, &r, &span))) ||
             grade_at(c, i, &r, &span) || stars_at(c, i, &r, &span)) {
             u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
             if (r >= MID_MARK_LO && r <= MID_MARK_HI)

@@ -834,6 +834,12 @@ static void nlp_ecommerce_phrases(void **state)
                      RM_LABEL_NEU);
     assert_true(sc("Gave it 3 stars. Good idea, needs polish.") > 0);
     assert_true(sc("Was 3/5, after the update it's a 5/5. Great idea.") > 0.4);
+    /* numbers written as words rate too; a Russian school mark after a verb of marking */
+    assert_true(sc("пять звёзд") > 0.4 && sc("eight out of ten") > 0 && sc("one star") < -0.4);
+    assert_int_equal(run("Flavors a bit bland, staff friendly. Three stars seems right.").label,
+                     RM_LABEL_NEU);
+    assert_true(sc("Поставила единицу, а толку?") < 0 && sc("Ставлю пять") > 0.4);
+    assert_true(sc("I gave one to my sister") == 0.0 && sc("поставил два новых окна") == 0.0);
     /* a bare number after a verb of marking is a mark; a number the next word counts is not */
     assert_true(sc("Ставлю 5, хотя доставка задержалась на 2 дня.") > 0);
     assert_true(sc("Поставила 2, потому что пахнет") < 0 && sc("Rating: 2") < 0);
