@@ -1649,8 +1649,8 @@ static void ironic_verdict(ctx *c)
 
 /* A sentence that opens with praise the lexicon marks `irony`, set off by a comma (after any
  * mentions: "great job @Verizon,"), and complains later with no contrast word between is irony: "Great, another charger that only
- * works at one angle", "Супер, опять списали деньги". "Great, it fits" stays praise (nothing
- * complains), and so does "Great product, but the strap broke" (no comma after the praise,
+ * works at one angle", "Супер, опять списали деньги"; "another" right after the comma is enough
+ * ("Oh great, another gritty reboot"). "Great, it fits" stays praise (nothing complains), and so does "Great product, but the strap broke" (no comma after the praise,
  * and a contrast). The opener's praise turns, x IRONY. */
 static void ironic_opener(ctx *c)
 {
@@ -1666,12 +1666,18 @@ static void ironic_opener(ctx *c)
             m++; /* "great job @Verizon," */
         if (m + 1 < e && c->u[w].v > 0 && has(&c->u[w], RM_LEX_IRONY) &&
             c->u[m].kind == RM_TOK_PUNCT && c->text[c->toks->v[c->u[m].tok].start] == ',') {
-            bool complaint = false;
+            static const char *const again[] = {"another", "очередной", "очередная",
+                                                "очередное", "очередные"};
+            const unit *nw = &c->u[m + 1];
+            bool repeat = is_word(nw) && nw->ntok == 1 && ONE_OF(norm_of(c, nw), again);
+            bool complaint = false, praise = false;
             for (size_t j = m + 1; j < e; j++) {
                 if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
                     break;
                 complaint |= c->u[j].v <= -PRIV_MIN;
+                praise |= c->u[j].v >= PRIV_MIN;
             }
+            complaint |= repeat && !praise; /* not "Great, another reason to love it" */
             if (complaint) {
                 unit *u = &c->u[w];
                 u->v *= IRONY;

@@ -651,6 +651,10 @@ static void nlp_ironic_verdict(void **state)
     /* praise opening a sentence, set off by a comma, before a complaint with no contrast */
     assert_true(sc("Great, another charger that only works if you hold it just so.") < 0);
     assert_true(sc("Супер, опять списали деньги") < sc("опять списали деньги"));
+    /* ..."another" right after the comma is enough, unless the sentence praises */
+    assert_true(sc("Oh great, another gritty reboot where everyone whispers") < 0);
+    assert_true(sc("Отлично, очередное обновление") < 0);
+    assert_true(sc("Great, another reason to love this brand") > 0.4);
     /* ...with mentions before the comma, and a phrase of praise */
     assert_true(sc("great job @Verizon, the package arrived broken") < 0);
     /* ...also after a neutral interjection */
