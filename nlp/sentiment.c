@@ -1204,6 +1204,81 @@ static void change(ctx *c)
     }
 }
 
+/* Is token k the word w? */
+static bool tok_is(const ctx *c, size_t k, const char *w)
+{
+    return k < c->toks->n && c->toks->v[k].kind == RM_TOK_WORD && !strcmp(c->toks->v[k].norm, w);
+}
+
+/* Does a time that the praise lasted start at token k: "for two weeks", "for about a month",
+ * "for the first wash", "for a couple of days"? Years only one at most: "worked great for 5
+ * years" is a long life. */
+static bool brief_time(const ctx *c, size_t k)
+{
+    static const char *const hedge[] = {"about", "only", "just", "exactly", "almost", "nearly",
+                                        "like", "maybe", "roughly", "around", "the", "first"};
+    static const char *const some[] = {"a", "an", "few", "couple", "several"};
+    static const char *const span[] = {"second", "seconds", "minute", "minutes", "hour", "hours",
+                                       "day",    "days",    "week",   "weeks",   "month", "months",
+                                       "year",   "use",     "uses",   "wash",    "washes",
+                                       "charge", "charges", "ride",   "rides",   "wear"};
+    static const char *const then[] = {"then", "and", "before", "until", "till", "after", "now",
+                                       "but", "or", "past", "max", "tops", "at", "in", "if"};
+    const rm_tokens *t = c->toks;
+    double n = -1;
+
+    if (!tok_is(c, k++, "for"))
+        return false;
+    while (k < t->n && t->v[k].kind == RM_TOK_WORD &&
+           one_of(t->v[k].norm, hedge, RM_ARRAY_LEN(hedge)))
+        k++;
+    if (k < t->n && t->v[k].kind == RM_TOK_WORD && one_of(t->v[k].norm, some, RM_ARRAY_LEN(some)))
+        n = 1;
+    else if (k < t->n)
+        n = number_of(c, k);
+    if (n < 0 && !tok_is(c, k - 1, "first"))
+        return false; /* "for the first wash" counts one */
+    if (n >= 0)
+        k++;
+    while (k < t->n && (tok_is(c, k, "few") || tok_is(c, k, "couple") || tok_is(c, k, "of")))
+        k++;
+    if (k >= t->n || t->v[k].kind != RM_TOK_WORD ||
+        !one_of(t->v[k].norm, span, RM_ARRAY_LEN(span)))
+        return false;
+    if (tok_is(c, k, "year") && n > 1)
+        return false;
+    return k + 1 >= t->n || t->v[k + 1].kind != RM_TOK_WORD ||
+           one_of(t->v[k + 1].norm, then, RM_ARRAY_LEN(then)); /* not "for a day trip" */
+}
+
+/* Praise told in the past for a short time is a thing that stopped: "Worked great for two
+ * weeks, then the Bluetooth started cutting out", "Was fine for 3 months", "Looked great for
+ * the first wash". The praise follows "worked", "was", "looked", "sounded"... (or is a phrase
+ * that starts with one) and a brief time follows it; "has worked great for 2 years" and "held
+ * up for a year" go on, and "worked great for 5 years" is a long life. The praise turns,
+ * x IRONY. */
+static void brief_praise(ctx *c)
+{
+    static const char *const past[] = {"worked", "was", "were", "looked", "sounded", "ran",
+                                       "performed", "seemed", "felt"};
+    static const char *const still[] = {"has", "have", "'ve", "had", "still"};
+
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i];
+        const unit *p = prev_word(c, i);
+        if (u->v <= 0 || !is_word(u) || !brief_time(c, u->tok + u->ntok))
+            continue;
+        const unit *verb = ONE_OF(norm_of(c, u), past) ? u : p;
+        if (!verb || !ONE_OF(norm_of(c, verb), past))
+            continue;
+        const unit *before = verb == u ? p : prev_word(c, (size_t)(verb - c->u));
+        if (before && ONE_OF(norm_of(c, before), still))
+            continue;
+        u->v *= IRONY;
+        u->term = join_terms(c, "short-lived:", evidence_term(c, u));
+    }
+}
+
 /* Valence of the revisit term at i; true when settled (told as a story, or denied: "won't be
  * back" is as strong a verdict as "will be back"), false when it is intent and goes on through
  * the usual intensifiers. */
@@ -1648,10 +1723,11 @@ static void ironic_verdict(ctx *c)
 }
 
 /* A sentence that opens with praise the lexicon marks `irony`, set off by a comma (after any
- * mentions: "great job @Verizon,"), and complains later with no contrast word between is irony: "Great, another charger that only
- * works at one angle", "Супер, опять списали деньги"; "another" right after the comma is enough
- * ("Oh great, another gritty reboot"). "Great, it fits" stays praise (nothing complains), and so does "Great product, but the strap broke" (no comma after the praise,
- * and a contrast). The opener's praise turns, x IRONY. */
+ * mentions: "great job @Verizon,"), and complains later with no contrast word between is
+ * irony: "Great, another charger that only works at one angle", "Супер, опять списали деньги";
+ * "another" right after the comma is enough ("Oh great, another gritty reboot"). "Great, it
+ * fits" stays praise (nothing complains), and so does "Great product, but the strap broke" (no
+ * comma after the praise, and a contrast). The opener's praise turns, x IRONY. */
 static void ironic_opener(ctx *c)
 {
     size_t b = 0;
@@ -1885,6 +1961,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     structure(&c);
     valence(&c);
     change(&c);
+    brief_praise(&c);
     pace(&c);
     cannot_enough(&c);
     expectation(&c);

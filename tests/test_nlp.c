@@ -662,6 +662,12 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Ну отлично, опять списали деньги") < sc("опять списали деньги"));
     assert_true(sc("Great, it fits") > 0 && sc("A wonderful, ghastly film.") > 0);
     assert_true(sc("Great product, but the strap broke") > sc("the strap broke"));
+    /* praise told in the past for a short time is a thing that stopped */
+    assert_true(sc("Worked great for two weeks, then the Bluetooth started cutting out") < 0);
+    assert_true(sc("Was great for six months and then the motor just died.") < 0);
+    assert_true(sc("Looked great for the first wash") < 0);
+    assert_true(sc("Has worked great for 2 years") > 0.4 && sc("Worked great for 5 years") > 0.4);
+    assert_true(sc("The park was great for a day trip") > 0.4);
     /* thanks for a complaint; thanks for a favour, a plain thing or a complaint denied */
     assert_true(sc("Thanks @AmericanAir for losing my bag on a direct flight.") < 0);
     assert_true(sc("Спасибо МТС за списанные деньги") < sc("списанные деньги"));
