@@ -610,8 +610,10 @@ static void modify(ctx *c, size_t i)
     }
     if (i + 1 < c->n && has(&c->u[i + 1], RM_LEX_AFTER) && c->u[i + 1].clause == u->clause)
         factor *= c->u[i + 1].e->boost; /* "boring as hell" */
-    if (neg && privative(&c->u[neg_at]) && fabsf(u->e->valence) < PRIV_MIN)
-        neg = false; /* "refused to exchange it": the refusal is the complaint */
+    if (neg && privative(&c->u[neg_at]) && c->u[neg_at].e->valence < 0 &&
+        fabsf(u->e->valence) < PRIV_MIN)
+        neg = false; /* "refused to exchange it": the refusal is the complaint; a remedy ends a
+                      * faint complaint too ("убирает запах") */
     if (neg && privative(&c->u[neg_at]) && c->u[neg_at].e->valence > 0 && u->v > 0)
         neg = false; /* a remedy ends complaints, not praise: "relieved and grateful" */
     if (!neg && (j_post = post_privative_of(c, i)) != SIZE_MAX) {

@@ -207,6 +207,10 @@ static void nlp_privative_words(void **state)
     assert_true(sc("they didn't fix the problem") < 0 && sc("they fixed it in a day") > 0);
     /* a remedy ends complaints, not the praise it reaches */
     assert_true(sc("relieved and grateful") > sc("grateful") - 0.1);
+    assert_true(sc("Пылесос убирает отлично") > 0.4);
+    /* ...and ends a faint complaint too */
+    assert_true(sc("убирает запах") > 0 && sc("Бальзам лечит трещины за ночь") > 0);
+    assert_true(sc("трещины зажили за неделю") > 0);
     /* a remedy denied is a complaint, not a refusal ("No.") on top of it */
     assert_true(sc("Not fixed.") > -0.3 && sc("Not fixed.") < 0);
     /* ...and a plea for a fix is a complaint */
