@@ -191,7 +191,7 @@ static const struct {
     {"more", RM_LEX_MORE}, {"less", RM_LEX_LESS}, {"via", RM_LEX_VIA},
     {"irony", RM_LEX_IRONY}, {"nil", RM_LEX_NIL}, {"after", RM_LEX_AFTER},
     {"expect", RM_LEX_EXPECT}, {"outcome", RM_LEX_OUTCOME}, {"grade", RM_LEX_GRADE},
-    {"thanks", RM_LEX_THANKS},
+    {"thanks", RM_LEX_THANKS}, {"num", RM_LEX_NUM},
 };
 
 static uint64_t flag_option(const char *o)

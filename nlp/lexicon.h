@@ -115,6 +115,9 @@
 /* thanks ("thanks", "thank you", "спасибо"): thanks *for* a complaint is irony ("Thanks for
  * losing my bag", "Спасибо МТС за списанные деньги") */
 #define RM_LEX_THANKS (UINT64_C(1) << 38)
+/* a number written as a word ("three", "пять", "тройку"): it may start a rating ("three stars",
+ * "пять из пяти") or, after a verb of marking, be a mark */
+#define RM_LEX_NUM (UINT64_C(1) << 39)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

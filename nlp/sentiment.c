@@ -865,6 +865,22 @@ static int number_word(const char *w, bool marks)
     return -1;
 }
 
+/* Does unit u start with a number written as a word? Most carry the lexicon option `num`;
+ * "one" and "один", "одна", "одну" do not, as an entry would make "no one", "ни одна" stop
+ * naming a missing thing. */
+static bool number_word_at(const ctx *c, const unit *u)
+{
+    static const char *const ones[] = {"one", "один", "одна", "одну"};
+
+    const unsigned char *w = (const unsigned char *)c->toks->v[u->tok].norm;
+
+    if (has(u, RM_LEX_NUM))
+        return true;
+    if (u->e || !(w[0] == 'o' || (w[0] == 0xD0 && w[1] == 0xBE))) /* "o", "о" */
+        return false;
+    return ONE_OF((const char *)w, ones);
+}
+
 /* The number token k gives, written in digits or as a word, or -1. */
 static double number_of(const ctx *c, size_t k)
 {
@@ -886,40 +902,42 @@ static double number_of(const ctx *c, size_t k)
  * ratings written into the text. */
 static bool rating_at(ctx *c, size_t i, double *r, size_t *span)
 {
+    static const char *const part[] = {"of", "price", "time", "cup", "inch", "цен", "стоимост",
+                                       "раз", "част"};
     const rm_tokens *t = c->toks;
     size_t k = c->u[i].tok;
-    double x = number_of(c, k), y = 0;
-    const char *nx;
+    double x, y;
+    const rm_token *nx = k + 1 < t->n ? &t->v[k + 1] : NULL;
 
-    if (x < 0 || k + 1 >= t->n)
+    if (!nx || (nx->kind != RM_TOK_WORD && nx->kind != RM_TOK_SYM) ||
+        (t->v[k].kind != RM_TOK_NUM && !number_word_at(c, &c->u[i])))
         return false;
-    nx = t->v[k + 1].norm;
-    if (t->v[k + 1].kind == RM_TOK_WORD && (!strcmp(nx, "star") || !strcmp(nx, "stars") ||
-                                            !strncmp(nx, "звезд", strlen("звезд")))) {
-        if (not_a_rating(c, k))
+    if (nx->kind == RM_TOK_WORD && (!strcmp(nx->norm, "star") || !strcmp(nx->norm, "stars") ||
+                                    !strncmp(nx->norm, "звезд", strlen("звезд")))) {
+        if ((x = number_of(c, k)) < 0 || not_a_rating(c, k))
             return false;
         y = 5;
         *span = 2;
         if (x > y && x <= 2 * y)
             x = y; /* "would give 6 stars if I could" */
-    } else if (k + 2 < t->n && number_of(c, k + 2) >= 0 &&
-               ((t->v[k + 1].kind == RM_TOK_SYM && c->text[t->v[k + 1].start] == '/' &&
-                 t->v[k].kind == RM_TOK_NUM) ||
-                !strcmp(nx, "из"))) {
-        static const char *const part[] = {"of", "price", "time", "cup", "inch", "цен", "стоимост",
-                                           "раз", "част"};
-        y = number_of(c, k + 2);
+    } else if (k + 2 < t->n && ((nx->kind == RM_TOK_SYM && c->text[nx->start] == '/' &&
+                                 t->v[k].kind == RM_TOK_NUM) ||
+                                !strcmp(nx->norm, "из"))) {
+        if ((x = number_of(c, k)) < 0 || (y = number_of(c, k + 2)) < 0)
+            return false;
         *span = 3;
         if (k + 3 < t->n && t->v[k + 3].kind == RM_TOK_SYM && t->v[k + 3].start == t->v[k + 2].end)
             return false; /* a date: 12/10/2024 */
         if (k + 3 < t->n && word_starts(c, k + 3, part, RM_ARRAY_LEN(part)))
             return false; /* a fraction: "за 1/10 цены", "1/2 of the price", "9/10 times" */
-    } else if (k + 3 < t->n && !strcmp(nx, "out") && !strcmp(t->v[k + 2].norm, "of") &&
-               number_of(c, k + 3) >= 0) {
-        y = number_of(c, k + 3);
+    } else if (k + 3 < t->n && !strcmp(nx->norm, "out") && !strcmp(t->v[k + 2].norm, "of")) {
+        if ((x = number_of(c, k)) < 0 || (y = number_of(c, k + 3)) < 0)
+            return false;
         *span = 4;
+    } else {
+        return false;
     }
-    if ((y != 5 && y != 10) || x < 0 || x > y)
+    if ((y != 5 && y != 10) || x > y)
         return false;
     *r = x / y;
     return true;
@@ -938,37 +956,38 @@ static bool mark_at(const ctx *c, size_t i, double *r, size_t *span)
     double x;
     char *end;
 
-    if (t->v[k].kind == RM_TOK_WORD && (unsigned char)t->v[k].norm[0] >= 0x80) {
-        x = number_word(t->v[k].norm, true); /* "поставила тройку", "ставлю пять"; not "gave one" */
-    } else if (t->v[k].kind == RM_TOK_NUM) {
-        x = strtod(t->v[k].norm, &end);
-        if (*end)
-            return false;
-    } else {
-        return false;
-    }
-    if (x < 0 || x > 10 || x != floor(x))
-        return false;
+    bool word = number_word_at(c, &c->u[i]) && (unsigned char)t->v[k].norm[0] >= 0x80;
+    bool graded = false;
+
+    if (!word && t->v[k].kind != RM_TOK_NUM)
+        return false; /* a Russian word may be a mark ("поставила тройку"); not "gave one" */
     if (nx && nx->clause == c->u[i].clause &&
         (nx->kind == RM_TOK_NUM || (is_word(nx) && !has(nx, RM_LEX_FUNC)) ||
          (nx->kind != RM_TOK_PUNCT && t->v[nx->tok].start == t->v[k].end)))
         return false; /* "5 полок", "5%", "за 5к" */
-    for (size_t j = i; j-- > 0 && words <= 3;) {
+    for (size_t j = i; j-- > 0 && words <= 3 && !graded;) {
         const unit *p = &c->u[j];
         if (j + 1 == i && colon(c, p))
             continue; /* "Оценка: 4", "Rating: 2" */
-        if (!is_word(p))
+        if (!is_word(p) || (polar(p) && !has(p, RM_LEX_GRADE)))
             return false;
-        if (has(p, RM_LEX_GRADE)) {
-            *r = x / (x > 5 ? 10.0 : 5.0);
-            *span = 1;
-            return true;
-        }
-        if (polar(p))
-            return false;
+        graded = has(p, RM_LEX_GRADE);
         words++;
     }
-    return false;
+    if (!graded)
+        return false;
+    if (word) {
+        x = number_word(t->v[k].norm, true);
+    } else {
+        x = strtod(t->v[k].norm, &end);
+        if (*end)
+            return false;
+    }
+    if (x < 0 || x > 10 || x != floor(x))
+        return false;
+    *r = x / (x > 5 ? 10.0 : 5.0);
+    *span = 1;
+    return true;
 }
 
 /* "A+", "A+++ seller": the top school grade, written straight after the letter; not an energy
@@ -1327,7 +1346,7 @@ static void valence(ctx *c)
         unit *u = &c->u[i];
         double r;
         size_t span;
-        if (((u->kind == RM_TOK_NUM || is_word(u)) &&
+        if (((u->kind == RM_TOK_NUM || number_word_at(c, u)) &&
              (rating_at(c, i, &r, &span) || mark_at(c, i, &r, &span))) ||
             grade_at(c, i, &r, &span) || stars_at(c, i, &r, &span)) {
             u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
