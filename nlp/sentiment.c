@@ -1746,40 +1746,54 @@ static void ironic_verdict(ctx *c)
 /* A sentence that opens with praise the lexicon marks `irony`, set off by a comma (after any
  * mentions: "great job @Verizon,"), and complains later with no contrast word between is
  * irony: "Great, another charger that only works at one angle", "Супер, опять списали деньги";
- * "another" right after the comma is enough ("Oh great, another gritty reboot"). "Great, it
- * fits" stays praise (nothing complains), and so does "Great product, but the strap broke" (no
- * comma after the praise, and a contrast). The opener's praise turns, x IRONY. */
+ * "another" right after the comma is enough ("Oh great, another gritty reboot"; then a
+ * praising interjection opens too: "Yay, another group project"). "Great, it fits" stays
+ * praise (nothing complains), and so does "Great product, but the strap broke" (no comma
+ * after the praise, and a contrast). The opener's praise turns, x IRONY. */
+static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
+{
+    static const char *const again[] = {"another", "очередной", "очередная", "очередное",
+                                        "очередные"};
+    size_t m = w + 1;
+    bool complaint = false, praise = false, repeat;
+
+    while (m < e && c->u[m].kind == RM_TOK_MENTION)
+        m++; /* "great job @Verizon," */
+    if (m + 1 >= e || c->u[w].v <= 0 || c->u[m].kind != RM_TOK_PUNCT ||
+        c->text[c->toks->v[c->u[m].tok].start] != ',')
+        return false;
+    repeat = is_word(&c->u[m + 1]) && c->u[m + 1].ntok == 1 &&
+             ONE_OF(norm_of(c, &c->u[m + 1]), again);
+    for (size_t j = m + 1; j < e; j++) {
+        if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
+            break;
+        complaint |= c->u[j].v <= -PRIV_MIN;
+        praise |= c->u[j].v >= PRIV_MIN;
+    }
+    return (repeat && !praise) || (complaint && !repeat_only); /* not "Great, another reason
+                                                                 * to love it" */
+}
+
 static void ironic_opener(ctx *c)
 {
     size_t b = 0;
 
     while (b < c->n) {
-        size_t e = sentence_end(c, b), w = SIZE_MAX;
+        size_t e = sentence_end(c, b), f = SIZE_MAX, w = SIZE_MAX;
         for (size_t j = b; j < e && w == SIZE_MAX; j++)
-            if (is_word(&c->u[j]) && !has(&c->u[j], RM_LEX_INTERJ))
-                w = j; /* past "oh", "ну"; not past "a": "A wonderful, ghastly film" */
-        size_t m = w == SIZE_MAX ? e : w + 1;
-        while (m < e && c->u[m].kind == RM_TOK_MENTION)
-            m++; /* "great job @Verizon," */
-        if (m + 1 < e && c->u[w].v > 0 && has(&c->u[w], RM_LEX_IRONY) &&
-            c->u[m].kind == RM_TOK_PUNCT && c->text[c->toks->v[c->u[m].tok].start] == ',') {
-            static const char *const again[] = {"another", "очередной", "очередная",
-                                                "очередное", "очередные"};
-            const unit *nw = &c->u[m + 1];
-            bool repeat = is_word(nw) && nw->ntok == 1 && ONE_OF(norm_of(c, nw), again);
-            bool complaint = false, praise = false;
-            for (size_t j = m + 1; j < e; j++) {
-                if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
-                    break;
-                complaint |= c->u[j].v <= -PRIV_MIN;
-                praise |= c->u[j].v >= PRIV_MIN;
+            if (is_word(&c->u[j])) {
+                f = f == SIZE_MAX ? j : f;
+                if (!has(&c->u[j], RM_LEX_INTERJ))
+                    w = j; /* past "oh", "ну"; not past "a": "A wonderful, ghastly film" */
             }
-            complaint |= repeat && !praise; /* not "Great, another reason to love it" */
-            if (complaint) {
-                unit *u = &c->u[w];
-                u->v *= IRONY;
-                u->term = join_terms(c, "irony:", evidence_term(c, u));
-            }
+        if (w != SIZE_MAX && has(&c->u[w], RM_LEX_IRONY) && opener_turns(c, w, e, false))
+            f = w;
+        else if (f == SIZE_MAX || f == w || !opener_turns(c, f, e, true))
+            f = SIZE_MAX; /* a praising interjection only before "another": "Yay, another..." */
+        if (f != SIZE_MAX) {
+            unit *u = &c->u[f];
+            u->v *= IRONY;
+            u->term = join_terms(c, "irony:", evidence_term(c, u));
         }
         b = e;
     }

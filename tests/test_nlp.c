@@ -659,6 +659,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Oh great, another gritty reboot where everyone whispers") < 0);
     assert_true(sc("Отлично, очередное обновление") < 0);
     assert_true(sc("Great, another reason to love this brand") > 0.4);
+    assert_true(sc("Yay, another group project where I do all the work") < 0);
+    assert_true(sc("Yay, it arrived") > 0.4);
+    /* a remedy phrase ends the complaint it reaches */
+    assert_true(sc("Google Maps saved me from getting totally lost today") > 0);
     /* ...with mentions before the comma, and a phrase of praise */
     assert_true(sc("great job @Verizon, the package arrived broken") < 0);
     /* ...also after a neutral interjection */
