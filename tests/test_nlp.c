@@ -211,6 +211,9 @@ static void nlp_privative_words(void **state)
     /* ...and ends a faint complaint too */
     assert_true(sc("убирает запах") > 0 && sc("Бальзам лечит трещины за ночь") > 0);
     assert_true(sc("трещины зажили за неделю") > 0);
+    /* "пропала" is a word of loss: it ends a complaint, and is one of its own before a thing */
+    assert_true(sc("пропала боль") > 0 && sc("пропали все проблемы") > 0);
+    assert_true(sc("пропали деньги") < 0 && sc("связь пропала") < 0);
     /* a remedy denied is a complaint, not a refusal ("No.") on top of it */
     assert_true(sc("Not fixed.") > -0.3 && sc("Not fixed.") < 0);
     /* ...and a plea for a fix is a complaint */
