@@ -510,6 +510,7 @@ static void nlp_intensifiers_and_diminishers(void **state)
     /* an intensifier that is a polar word only intensifies before another polar word */
     assert_true(sc("terribly good") > 0);
     assert_true(sc("pretty good") > sc("good"));
+    assert_true(sc("a glass box of breathtaking banality") < 0 && sc("breathtaking views") > 0.4);
     /* an intensifier written after its word: "as hell" is no damnation of its own */
     assert_true(sc("fun as hell") > sc("fun") && sc("boring as hell") < sc("boring"));
     assert_true(sc("cute af") > sc("cute") && sc("thematic as hell") == 0.0);
