@@ -49,6 +49,8 @@
 #define MID_MARK_LO 0.5     /* a mark from 5/10 to 3/5 is the writer calling the thing middling */
 #define MID_MARK_HI 0.6
 #define MID_MARK_REST 0.05  /* ...and the rest of the text counts this much beside it */
+#define NEITHER 0.1         /* "not bad, not great": each denial counts this much */
+#define NEITHER_WORDS 8     /* ...in a sentence of at most these words and nothing else polar */
 
 static const double fade[WINDOW] = {1.0, 0.9, 0.8};
 
@@ -1868,6 +1870,40 @@ static void closing(ctx *c)
             c->u[k].w *= CLOSING;
 }
 
+/* ---- neither one nor the other ---- */
+
+/* A short sentence that denies both a praise and a complaint, and says nothing else polar, is
+ * the writer weighing the thing as middling: "Not bad, not great.", "Not amazing, not
+ * terrible", "Не ужас, но и не вау", "not faster, not slower". Its denials count x NEITHER.
+ * A longer one denies two things ("it isn't exactly quality cinema, but it isn't nearly as
+ * terrible as it could have been"). */
+static void neither_nor(ctx *c)
+{
+    size_t b = 0;
+
+    while (b < c->n) {
+        size_t e = sentence_end(c, b);
+        bool praise = false, complaint = false, other = false; /* denied; not denied */
+        size_t words = 0;
+        for (size_t j = b; j < e; j++) {
+            const unit *u = &c->u[j];
+            words += is_word(u) ? u->ntok : 0;
+            if (u->v != 0.0 && (u->negated || u->has_neg)) {
+                complaint |= u->v > 0;
+                praise |= u->v < 0;
+            } else {
+                other |= u->v != 0.0;
+            }
+        }
+        if (other || words > NEITHER_WORDS)
+            praise = false; /* "isn't exactly quality cinema, but it isn't nearly as terrible" */
+        for (size_t j = b; praise && complaint && j < e; j++)
+            if (c->u[j].v != 0.0 && (c->u[j].negated || c->u[j].has_neg))
+                c->u[j].w *= NEITHER;
+        b = e;
+    }
+}
+
 /* ---- the middling mark ---- */
 
 /* A middling mark and no other is the writer's own verdict: the thing is so-so, whatever its
@@ -2001,6 +2037,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     cannot_enough(&c);
     expectation(&c);
     contrast(&c);
+    neither_nor(&c);
     empty_fields(&c);
     ironic_verdict(&c);
     ironic_opener(&c);

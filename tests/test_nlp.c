@@ -847,6 +847,11 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("Поставила бы 5 звёзд отелю") > 0.4 && sc("5 stars for the hotel staff") > 0.4);
     assert_true(sc("Another 5 star review I trusted. Never again.") < 0);
     assert_true(sc("Left a 3 star Google review and the owner replied with insults") < -0.3);
+    /* a short sentence denying a praise and a complaint weighs the thing as middling */
+    assert_int_equal(run("Not bad, not great.").label, RM_LABEL_NEU);
+    assert_int_equal(run("Не ужас, но и не вау").label, RM_LABEL_NEU);
+    assert_true(sc("It isn't exactly quality cinema, but it isn't nearly as terrible as it could "
+                   "have been, and the cast is fun.") > 0);
     /* a middling mark and no other is the verdict; the good and bad points beside it weigh
      * little */
     assert_int_equal(run("Gave it 3 stars. Good idea, needs polish.").label, RM_LABEL_NEU);
