@@ -118,6 +118,9 @@
 /* a number written as a word ("three", "пять", "тройку"): it may start a rating ("three stars",
  * "пять из пяти") or, after a verb of marking, be a mark */
 #define RM_LEX_NUM (UINT64_C(1) << 39)
+/* a verdict that the good and the bad even out ("evens out", "так на так"): like a mark of
+ * 3/5, the rest of the text then weighs little */
+#define RM_LEX_MIDDLING (UINT64_C(1) << 40)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -1364,6 +1364,8 @@ static void valence(ctx *c)
                 i++; /* the rest of the rating counts nothing of its own: "★★★★☆", "5 stars" */
             continue;
         }
+        if (has(u, RM_LEX_MIDDLING))
+            c->mid_marks++; /* "evens out": a middling verdict, as a mark of 3/5 */
         if (occasion_of_purchase(c, i))
             continue;
         if (!polar(u) || has(u, RM_LEX_DEGREE)) {
@@ -1907,8 +1909,10 @@ static void neither_nor(ctx *c)
 /* ---- the middling mark ---- */
 
 /* A middling mark and no other is the writer's own verdict: the thing is so-so, whatever its
- * good and bad points ("Good idea, needs polish. 3 stars.", "Итог — 3 звезды"). The rest of the
- * text counts x MID_MARK_REST, so only overwhelming praise or complaint still tips it. */
+ * good and bad points ("Good idea, needs polish. 3 stars.", "Итог — 3 звезды"); so is a phrase
+ * that says the good and bad even out (`middling`: "Good sound, but the app is clunky. Evens
+ * out I guess.", "так на так"). The rest of the text counts x MID_MARK_REST, so only
+ * overwhelming praise or complaint still tips it. */
 static void middling_mark(ctx *c)
 {
     if (!c->mid_marks || c->other_marks)

@@ -861,6 +861,10 @@ static void nlp_ecommerce_phrases(void **state)
                      RM_LABEL_NEU);
     assert_true(sc("Gave it 3 stars. Good idea, needs polish.") > 0);
     assert_true(sc("Was 3/5, after the update it's a 5/5. Great idea.") > 0.4);
+    /* ...and so is a phrase that says the good and bad even out */
+    assert_int_equal(run("Good sound, but the app is clunky. Evens out I guess.").label,
+                     RM_LABEL_NEU);
+    assert_int_equal(run("Камера неплохая, батарея слабовата. Так на так.").label, RM_LABEL_NEU);
     /* numbers written as words rate too; a Russian school mark after a verb of marking */
     assert_true(sc("пять звёзд") > 0.4 && sc("eight out of ten") > 0 && sc("one star") < -0.4);
     assert_int_equal(run("Flavors a bit bland, staff friendly. Three stars seems right.").label,
