@@ -873,7 +873,6 @@ static int number_word(const char *w, bool marks)
 static bool number_word_at(const ctx *c, const unit *u)
 {
     static const char *const ones[] = {"one", "один", "одна", "одну"};
-
     const unsigned char *w = (const unsigned char *)c->toks->v[u->tok].norm;
 
     if (has(u, RM_LEX_NUM))
@@ -1747,13 +1746,8 @@ static void ironic_verdict(ctx *c)
     }
 }
 
-/* A sentence that opens with praise the lexicon marks `irony`, set off by a comma (after any
- * mentions: "great job @Verizon,"), and complains later with no contrast word between is
- * irony: "Great, another charger that only works at one angle", "Супер, опять списали деньги";
- * "another" right after the comma is enough ("Oh great, another gritty reboot"; then a
- * praising interjection opens too: "Yay, another group project"). "Great, it fits" stays
- * praise (nothing complains), and so does "Great product, but the strap broke" (no comma
- * after the praise, and a contrast). The opener's praise turns, x IRONY. */
+/* Does the opener at w turn: set off by a comma (past mentions), followed by "another" and no
+ * praise after it, or (unless repeat_only) by a complaint before any contrast word? */
 static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
 {
     static const char *const again[] = {"another", "очередной", "очередная", "очередное",
@@ -1774,10 +1768,17 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
         complaint |= c->u[j].v <= -PRIV_MIN;
         praise |= c->u[j].v >= PRIV_MIN;
     }
-    return (repeat && !praise) || (complaint && !repeat_only); /* not "Great, another reason
-                                                                 * to love it" */
+    /* "another" with praise after it is none: "Great, another reason to love it" */
+    return (repeat && !praise) || (complaint && !repeat_only);
 }
 
+/* A sentence that opens with praise the lexicon marks `irony`, set off by a comma (after any
+ * mentions: "great job @Verizon,"), and complains later with no contrast word between is
+ * irony: "Great, another charger that only works at one angle", "Супер, опять списали деньги";
+ * "another" right after the comma is enough ("Oh great, another gritty reboot"; then a
+ * praising interjection opens too: "Yay, another group project"). "Great, it fits" stays
+ * praise (nothing complains), and so does "Great product, but the strap broke" (no comma
+ * after the praise, and a contrast). The opener's praise turns, x IRONY. */
 static void ironic_opener(ctx *c)
 {
     size_t b = 0;
