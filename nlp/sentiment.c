@@ -838,8 +838,9 @@ static bool not_a_rating(const ctx *c, size_t k)
     return false;
 }
 
-/* A number written as a word, 0..10, or -1: "three", "пять", "пяти"; `marks` adds the Russian
- * school marks ("единицу", "тройку", "пятёрку"), which are only marks after a verb of marking. */
+/* A number written as a word (a token's norm), 0..10, or -1: "three", "пять", "пяти"; `marks`
+ * adds the Russian school marks ("единицу", "тройку", "пятёрку"), which are only marks after a
+ * verb of marking. */
 static int number_word(const char *w, bool marks)
 {
     static const struct {
@@ -854,8 +855,8 @@ static int number_word(const char *w, bool marks)
         {"десять", 10}, {"десяти", 10},
     }, mark_words[] = {
         {"кол", 1},      {"единицу", 1},   {"единица", 1},  {"двойку", 2},   {"двойка", 2},
-        {"тройку", 3},   {"тройка", 3},    {"четвёрку", 4}, {"четверку", 4}, {"четвёрка", 4},
-        {"четверка", 4}, {"пятёрку", 5},   {"пятерку", 5},  {"пятёрка", 5},  {"пятерка", 5},
+        {"тройку", 3},   {"тройка", 3},    {"четверку", 4}, {"четверка", 4}, {"пятерку", 5},
+        {"пятерка", 5}, /* token norms write ё as е */
     };
 
     for (size_t i = 0; i < RM_ARRAY_LEN(words); i++)
@@ -1114,6 +1115,14 @@ static bool free_of(ctx *c, size_t i)
 
 static const char *evidence_term(ctx *c, const unit *u);
 
+/* Unit u's praise is meant the other way: it turns, x IRONY, and its evidence says why
+ * ("irony: great", "short-lived: worked great"). */
+static void turn(ctx *c, unit *u, const char *why)
+{
+    u->v *= IRONY;
+    u->term = join_terms(c, why, evidence_term(c, u));
+}
+
 /* The word next to the pace word i, before it (across intensifiers: "broke so quickly") or
  * right after it ("быстро сломался"), when that word is a complaint; else NULL. */
 static unit *pace_partner(ctx *c, size_t i)
@@ -1287,17 +1296,16 @@ static void brief_praise(ctx *c)
 
     for (size_t i = 0; i < c->n; i++) {
         unit *u = &c->u[i];
-        const unit *p = prev_word(c, i);
         if (u->v <= 0 || !is_word(u) || !brief_time(c, u->tok + u->ntok))
             continue;
+        const unit *p = prev_word(c, i);
         const unit *verb = ONE_OF(norm_of(c, u), past) ? u : p;
         if (!verb || !ONE_OF(norm_of(c, verb), past))
             continue;
         const unit *before = verb == u ? p : prev_word(c, (size_t)(verb - c->u));
         if (before && ONE_OF(norm_of(c, before), still))
             continue;
-        u->v *= IRONY;
-        u->term = join_terms(c, "short-lived:", evidence_term(c, u));
+        turn(c, u, "short-lived:");
     }
 }
 
@@ -1731,10 +1739,8 @@ static void ironic_verdict(ctx *c)
             weighted_sum(c, prev_b, b, &praise) <= VERDICT_AFTER && !praise) {
             for (size_t j = b; j < e; j++) {
                 unit *u = &c->u[j];
-                if (u->v <= 0)
-                    continue;
-                u->v *= IRONY;
-                u->term = join_terms(c, "irony:", evidence_term(c, u));
+                if (u->v > 0)
+                    turn(c, u, "irony:");
             }
         }
         for (size_t j = b; j < e; j++)
@@ -1795,11 +1801,8 @@ static void ironic_opener(ctx *c)
             f = w;
         else if (f == SIZE_MAX || f == w || !opener_turns(c, f, e, true))
             f = SIZE_MAX; /* a praising interjection only before "another": "Yay, another..." */
-        if (f != SIZE_MAX) {
-            unit *u = &c->u[f];
-            u->v *= IRONY;
-            u->term = join_terms(c, "irony:", evidence_term(c, u));
-        }
+        if (f != SIZE_MAX)
+            turn(c, &c->u[f], "irony:");
         b = e;
     }
 }
@@ -1829,10 +1832,8 @@ static void ironic_thanks(ctx *c)
             const unit *o = &c->u[k];
             if (o->v == 0.0 && (o->kind == RM_TOK_NUM || (is_word(o) && has(o, RM_LEX_FUNC))))
                 continue; /* "for the", "за эти" */
-            if (o->v <= -PRIV_MIN) {
-                t->v *= IRONY;
-                t->term = join_terms(c, "irony:", evidence_term(c, t));
-            }
+            if (o->v <= -PRIV_MIN)
+                turn(c, t, "irony:");
             break;
         }
     }
@@ -1898,9 +1899,9 @@ static void neither_nor(ctx *c)
                 other |= u->v != 0.0;
             }
         }
-        if (other || words > NEITHER_WORDS)
-            praise = false; /* "isn't exactly quality cinema, but it isn't nearly as terrible" */
-        for (size_t j = b; praise && complaint && j < e; j++)
+        /* not "isn't exactly quality cinema, but it isn't nearly as terrible", a long sentence */
+        bool balanced = praise && complaint && !other && words <= NEITHER_WORDS;
+        for (size_t j = b; balanced && j < e; j++)
             if (c->u[j].v != 0.0 && (c->u[j].negated || c->u[j].has_neg))
                 c->u[j].w *= NEITHER;
         b = e;
