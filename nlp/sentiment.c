@@ -521,6 +521,12 @@ static bool colon(const ctx *c, const unit *u)
            memchr(c->text + t->start, ':', t->end - t->start);
 }
 
+/* A comma: punctuation starting with ",". */
+static bool comma(const ctx *c, const unit *u)
+{
+    return u->kind == RM_TOK_PUNCT && c->text[c->toks->v[u->tok].start] == ',';
+}
+
 /* Is unit h a polar word right before a colon ("Cons:", "Недостатки:", "Disliked:")? */
 static bool labels_field(const ctx *c, size_t h)
 {
@@ -1679,7 +1685,8 @@ static bool bare_verdict(const ctx *c, size_t b, size_t e)
     for (size_t j = b; j < e; j++) {
         const unit *u = &c->u[j];
         double v = u->v * u->w;
-        if (v < 0 || has(u, RM_LEX_BUT | RM_LEX_ALTHOUGH) || (v > 0 && !has(u, RM_LEX_IRONY)) ||
+        if (v < 0 || has(u, RM_LEX_BUT | RM_LEX_ALTHOUGH) ||
+            (v > 0 && !has(u, RM_LEX_IRONY | RM_LEX_THANKS)) ||
             names_subject(c, u) || (is_word(u) && !u->e && !praise))
             return false;
         praise |= v > 0;
@@ -1724,25 +1731,80 @@ static void empty_fields(ctx *c)
     }
 }
 
+/* A face, emoji, interjection or polar hashtag is a reaction; links, mentions, neutral tags and
+ * punctuation may follow it. */
+static bool is_reaction(const unit *u)
+{
+    return u->v != 0.0 && (u->kind == RM_TOK_EMOTICON || u->kind == RM_TOK_EMOJI ||
+                           has(u, RM_LEX_INTERJ) || (u->tflags & RM_TOK_HASHTAG));
+}
+
+static bool trails(const unit *u)
+{
+    return u->v == 0.0 && (u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_URL ||
+                           u->kind == RM_TOK_MENTION || u->kind == RM_TOK_SYM ||
+                           (u->tflags & RM_TOK_HASHTAG));
+}
+
+/* Where a sentence's closing verdict may start: its last clause, set off by a comma
+ * ("Delayed again, thanks Southern"), or the run of reactions that ends it ("hung up on me
+ * 👏👏"); SIZE_MAX if neither. */
+static size_t verdict_tail(const ctx *c, size_t b, size_t e)
+{
+    size_t t = e;
+
+    while (t > b && (is_reaction(&c->u[t - 1]) || trails(&c->u[t - 1])))
+        t--;
+    if (t < e && t > b && is_word(&c->u[t - 1]))
+        return t;
+    t = e - 1;
+    while (t > b && c->u[t - 1].clause == c->u[e - 1].clause)
+        t--;
+    if (t > b && comma(c, &c->u[t - 1]))
+        return t;
+    return SIZE_MAX;
+}
+
+/* Turn the praise of the verdict [b, e) if what comes before it, [pb, b), complains (sums to
+ * VERDICT_AFTER or less) and praises nothing. */
+static bool verdict_after(ctx *c, size_t pb, size_t b, size_t e)
+{
+    bool praise, irony = false, excl = false, thanks = false, addressed = false;
+
+    if (!bare_verdict(c, b, e) || weighted_sum(c, pb, b, &praise) > VERDICT_AFTER || praise)
+        return false;
+    for (size_t j = b; j < e; j++) {
+        const unit *u = &c->u[j];
+        irony |= u->v > 0 && has(u, RM_LEX_IRONY);
+        excl |= u->kind == RM_TOK_PUNCT && c->toks->v[u->tok].n_excl;
+        addressed |= thanks && (is_word(u) || u->kind == RM_TOK_MENTION);
+        thanks |= u->v > 0 && has(u, RM_LEX_THANKS);
+    }
+    /* thanks alone is a polite close ("...blocked it within minutes. Thanks"), and with "!"
+     * it is meant ("...turned my week around. Thank you, Daniel!!"); thanks to someone after
+     * a complaint is not ("Thanks, Netflix.", "thanks a lot", "Спасибо, не надо") */
+    if (!irony && (excl || !addressed))
+        return false;
+    for (size_t j = b; j < e; j++)
+        if (c->u[j].v > 0)
+            turn(c, &c->u[j], "irony:");
+    return true;
+}
+
 /* A bare verdict right after a sentence that complains and praises nothing is irony: "Forgot
- * my phone at home. Great.", "my car won't start. perfect timing", "Опять нет связи. Супер!".
- * Praise after a problem told as solved is not: the sentence before it praises ("Поменяли брак
- * без вопросов. Отлично."). The verdict's praise turns, x IRONY. */
+ * my phone at home. Great.", "my car won't start. perfect timing", "Опять нет связи. Супер!",
+ * "Flight cancelled. Thanks @united". So is one closing the complaint's own sentence after a
+ * comma or as its last reactions: "Delayed again, thanks Southern", "on hold for two hours
+ * 👏👏". Praise after a problem told as solved is not: the sentence before it praises
+ * ("Поменяли брак без вопросов. Отлично."). The verdict's praise turns, x IRONY. */
 static void ironic_verdict(ctx *c)
 {
     size_t b = 0, prev_b = SIZE_MAX;
 
     while (b < c->n) {
-        size_t e = sentence_end(c, b);
-        bool praise;
-        if (prev_b != SIZE_MAX && bare_verdict(c, b, e) &&
-            weighted_sum(c, prev_b, b, &praise) <= VERDICT_AFTER && !praise) {
-            for (size_t j = b; j < e; j++) {
-                unit *u = &c->u[j];
-                if (u->v > 0)
-                    turn(c, u, "irony:");
-            }
-        }
+        size_t e = sentence_end(c, b), t = verdict_tail(c, b, e);
+        if (!(prev_b != SIZE_MAX && verdict_after(c, prev_b, b, e)) && t != SIZE_MAX)
+            verdict_after(c, b, t, e);
         for (size_t j = b; j < e; j++)
             if (is_word(&c->u[j])) {
                 prev_b = b;
@@ -1763,8 +1825,7 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
 
     while (m < e && c->u[m].kind == RM_TOK_MENTION)
         m++; /* "great job @Verizon," */
-    if (m + 1 >= e || c->u[w].v <= 0 || c->u[m].kind != RM_TOK_PUNCT ||
-        c->text[c->toks->v[c->u[m].tok].start] != ',')
+    if (m + 1 >= e || c->u[w].v <= 0 || !comma(c, &c->u[m]))
         return false;
     repeat = is_word(&c->u[m + 1]) && c->u[m + 1].ntok == 1 &&
              ONE_OF(norm_of(c, &c->u[m + 1]), again);
@@ -1840,21 +1901,6 @@ static void ironic_thanks(ctx *c)
 }
 
 /* ---- the closing reaction ---- */
-
-/* A face, emoji, interjection or polar hashtag is a reaction; links, mentions, neutral tags and
- * punctuation may follow it. */
-static bool is_reaction(const unit *u)
-{
-    return u->v != 0.0 && (u->kind == RM_TOK_EMOTICON || u->kind == RM_TOK_EMOJI ||
-                           has(u, RM_LEX_INTERJ) || (u->tflags & RM_TOK_HASHTAG));
-}
-
-static bool trails(const unit *u)
-{
-    return u->v == 0.0 && (u->kind == RM_TOK_PUNCT || u->kind == RM_TOK_URL ||
-                           u->kind == RM_TOK_MENTION || u->kind == RM_TOK_SYM ||
-                           (u->tflags & RM_TOK_HASHTAG));
-}
 
 /* Reactions that close a post after some text are the writer's verdict on all of it: "Making
  * a mess of the kitchen :)", "Home from the parties, off to wrap. Ugh!". */

@@ -658,6 +658,15 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Shipping was slow. Product is great.") > 0);
     assert_true(sc("Доставка задержалась на 2 дня. Сам товар отличный") > 0);
     assert_true(sc("Headlights don't work. Great trade.") < 0);
+    /* ...and bare thanks after a complaint; with "!" thanks are meant */
+    assert_true(sc("Cliffhanger ending and the show just got cancelled. Thanks, Netflix.") < 0);
+    assert_true(sc("It turned a frustrating week around. Thank you, Daniel!!") > 0);
+    /* ...also closing the complaint's own sentence, after a comma or as its reactions */
+    assert_true(sc("45 mins waiting for the bus in the rain, thanks transit") < 0);
+    assert_true(sc("Курьер бросил коробку у двери, внутри разбитая ваза. Спасибо, Озон") <
+                sc("Курьер бросил коробку у двери, внутри разбитая ваза."));
+    assert_true(sc("Two hours on hold and then they hung up on me 👏👏") < 0);
+    assert_true(sc("So proud of my team 👏") > 0 && sc("Finally home, great") > 0);
     /* praise opening a sentence, set off by a comma, before a complaint with no contrast */
     assert_true(sc("Great, another charger that only works if you hold it just so.") < 0);
     assert_true(sc("Супер, опять списали деньги") < sc("опять списали деньги"));
