@@ -2048,6 +2048,7 @@ static double total(ctx *c, rm_senti_result *out)
     bool *asks = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(bool));
     double sum = 0;
     size_t word_sent = SIZE_MAX; /* sentence of the last word seen */
+    bool excited = true;
 
     out->n_sent = c->n_sent;
     out->sent_sum = rm_arena_calloc(c->a, c->n_sent ? c->n_sent : 1, sizeof(double));
@@ -2065,11 +2066,20 @@ static double total(ctx *c, rm_senti_result *out)
             quest[u->sent] += c->toks->v[u->tok].n_quest;
         }
     }
+    /* "!" in a sentence with nothing polar is excitement ("just booked flights for vegas in
+     * june!", "LAKERS IN OT!!!") when nothing in the text complains, asks or is addressed to
+     * someone: "Hi! Do the refills come in unscented?", "Я ничего не нажимала!!!" after a
+     * complaint, "@mts_russia меняет тарифы с 1 июля!" */
+    for (size_t s = 0; s < c->n_sent; s++)
+        excited &= weighted[s] >= 0 && !quest[s];
+    for (size_t i = 0; i < c->n && excited; i++)
+        excited = c->u[i].kind != RM_TOK_MENTION;
     for (size_t s = 0; s < c->n_sent; s++) {
-        double w = weighted[s];
+        double w = weighted[s], dir;
         if (quest[s] && !excl[s])
             w *= asks[s] ? INQUIRY : QUESTION;
-        sum += w + sign(w) * EXCL_ADD * RM_MIN(excl[s], EXCL_MAX);
+        dir = w == 0.0 && excited ? 1.0 : sign(w);
+        sum += w + dir * EXCL_ADD * RM_MIN(excl[s], EXCL_MAX);
     }
     return sum;
 }

@@ -601,6 +601,12 @@ static void nlp_caps_and_exclamation_emphasis(void **state)
     assert_true(fabs(sc("THIS IS GOOD") - sc("this is good")) < 1e-9);
     /* '!' counts at most four times */
     assert_true(fabs(sc("good!!!!") - sc("good!!!!!!!!")) < 1e-9);
+    /* with nothing polar, "!" is excitement, unless the text complains, asks or addresses */
+    assert_true(sc("just booked flights for vegas in june!") > 0.05);
+    assert_true(sc("LAKERS IN OT!!!") > sc("just booked flights for vegas in june!"));
+    assert_true(sc("Hi! Do the refills come in unscented?") == 0.0);
+    assert_true(sc("Списали 500 рублей. Я ничего не нажимала!!!") < 0);
+    assert_true(sc("@mts_russia меняет тарифы с 1 июля!") == 0.0);
 }
 
 static void nlp_emoji_emoticons_and_brackets(void **state)
