@@ -43,6 +43,7 @@
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
 #define VERDICT_WORDS 3     /* "Great.", "just perfect", "perfect timing": a bare verdict */
 #define VERDICT_AFTER (-0.5) /* ...after a sentence this negative is irony */
+#define OPENER_WORDS 4      /* "Шикарная работа Почты России:": words from praise to colon */
 #define RATING_MID 0.6      /* "3/5" is lukewarm in reviews, where most ratings are high */
 #define RATING_SCALE 7.5
 #define RATING_CAP 3.5
@@ -1814,6 +1815,43 @@ static void ironic_verdict(ctx *c)
     }
 }
 
+/* From j to e, up to a contrast word: is there a complaint (-PRIV_MIN or less), and praise
+ * (PRIV_MIN or more)? */
+static bool complaint_after(const ctx *c, size_t j, size_t e, bool *praise)
+{
+    bool complaint = false;
+
+    *praise = false;
+    for (; j < e; j++) {
+        if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
+            break;
+        complaint |= c->u[j].v <= -PRIV_MIN;
+        *praise |= c->u[j].v >= PRIV_MIN;
+    }
+    return complaint;
+}
+
+/* Praise that names its subject before a colon, then only complains: "Шикарная работа Почты
+ * России: коробку как будто слон топтал", "Great service: 40 minutes in a queue to be told the
+ * parcel has not come". Up to OPENER_WORDS plain words or mentions may stand between the praise
+ * and the colon; after it, a complaint and no praise before any contrast word ("Отличный
+ * товар: не линяет, не садится" denies complaints, and so praises). */
+static bool colon_turns(const ctx *c, size_t w, size_t e)
+{
+    size_t m = w + 1, words = 0;
+    bool praise;
+
+    while (m < e && words <= OPENER_WORDS && !colon(c, &c->u[m])) {
+        if (c->u[m].v != 0.0 || (!is_word(&c->u[m]) && c->u[m].kind != RM_TOK_MENTION))
+            return false;
+        words += is_word(&c->u[m]) ? c->u[m].ntok : 0;
+        m++;
+    }
+    if (m >= e || words > OPENER_WORDS || !colon(c, &c->u[m]))
+        return false;
+    return complaint_after(c, m + 1, e, &praise) && !praise;
+}
+
 /* Does the opener at w turn: set off by a comma (past mentions), followed by "another" and no
  * praise after it, or (unless repeat_only) by a complaint before any contrast word? */
 static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
@@ -1821,20 +1859,17 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
     static const char *const again[] = {"another", "очередной", "очередная", "очередное",
                                         "очередные"};
     size_t m = w + 1;
-    bool complaint = false, praise = false, repeat;
+    bool complaint, praise, repeat;
 
     while (m < e && c->u[m].kind == RM_TOK_MENTION)
         m++; /* "great job @Verizon," */
+    if (m + 1 < e && c->u[w].v > 0 && !repeat_only && !comma(c, &c->u[m]))
+        return colon_turns(c, w, e);
     if (m + 1 >= e || c->u[w].v <= 0 || !comma(c, &c->u[m]))
         return false;
     repeat = is_word(&c->u[m + 1]) && c->u[m + 1].ntok == 1 &&
              ONE_OF(norm_of(c, &c->u[m + 1]), again);
-    for (size_t j = m + 1; j < e; j++) {
-        if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
-            break;
-        complaint |= c->u[j].v <= -PRIV_MIN;
-        praise |= c->u[j].v >= PRIV_MIN;
-    }
+    complaint = complaint_after(c, m + 1, e, &praise);
     /* "another" with praise after it is none: "Great, another reason to love it" */
     return (repeat && !praise) || (complaint && !repeat_only);
 }
@@ -1881,6 +1916,7 @@ static void ironic_thanks(ctx *c)
     for (size_t i = 0; i < c->n; i++) {
         unit *t = &c->u[i];
         size_t j = i + 1;
+        bool praise;
         if (!has(t, RM_LEX_THANKS) || t->v <= 0)
             continue;
         while (j < c->n && (c->u[j].kind == RM_TOK_MENTION ||
@@ -1893,8 +1929,13 @@ static void ironic_thanks(ctx *c)
             const unit *o = &c->u[k];
             if (o->v == 0.0 && (o->kind == RM_TOK_NUM || (is_word(o) && has(o, RM_LEX_FUNC))))
                 continue; /* "for the", "за эти" */
-            if (o->v <= -PRIV_MIN)
+            if (o->v <= -PRIV_MIN) {
                 turn(c, t, "irony:");
+            } else if (o->v >= PRIV_MIN && has(o, RM_LEX_IRONY) &&
+                       complaint_after(c, k + 1, sentence_end(c, k), &praise) && !praise) {
+                turn(c, t, "irony:"); /* "Спасибо за прекрасную связь, одна палка" */
+                turn(c, &c->u[k], "irony:");
+            }
             break;
         }
     }

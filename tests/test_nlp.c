@@ -664,6 +664,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Shipping was slow. Product is great.") > 0);
     assert_true(sc("Доставка задержалась на 2 дня. Сам товар отличный") > 0);
     assert_true(sc("Headlights don't work. Great trade.") < 0);
+    /* thanks for praise the sentence then takes back */
+    assert_true(sc("Спасибо Билайну за прекрасную связь в центре, одна палка, и та через раз") < 0);
+    assert_true(sc("Thanks for the great service, the courier was polite") > 0.4);
     /* ...and bare thanks after a complaint; with "!" thanks are meant */
     assert_true(sc("Cliffhanger ending and the show just got cancelled. Thanks, Netflix.") < 0);
     assert_true(sc("It turned a frustrating week around. Thank you, Daniel!!") > 0);
@@ -684,6 +687,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Yay, it arrived") > 0.4);
     /* ...with mentions before the comma, and a phrase of praise */
     assert_true(sc("great job @Verizon, the package arrived broken") < 0);
+    /* ...or naming its subject before a colon, then only complaining */
+    assert_true(sc("Great service: waited 40 minutes and got the wrong order") < 0);
+    assert_true(sc("Отличный товар: не линяет, не садится") > 0.4);
+    assert_true(sc("Great product: sturdy, quiet, but the cord is short") > 0.4);
     /* ...also after a neutral interjection */
     assert_true(sc("Oh great, another cream that gave me acne.") < 0);
     assert_true(sc("Ну отлично, опять списали деньги") < sc("опять списали деньги"));
