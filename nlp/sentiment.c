@@ -1895,6 +1895,8 @@ static void ironic_opener(ctx *c)
             }
         if (w != SIZE_MAX && has(&c->u[w], RM_LEX_IRONY) && opener_turns(c, w, e, false))
             f = w;
+        else if (w != SIZE_MAX && opener_turns(c, w, e, true))
+            f = w; /* any praise before "another": "Oh good, another 10-episode show" */
         else if (f == SIZE_MAX || f == w || !opener_turns(c, f, e, true))
             f = SIZE_MAX; /* a praising interjection only before "another": "Yay, another..." */
         if (f != SIZE_MAX)

@@ -685,6 +685,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Great, another reason to love this brand") > 0.4);
     assert_true(sc("Yay, another group project where I do all the work") < 0);
     assert_true(sc("Yay, it arrived") > 0.4);
+    /* ...and any praise right before "another" */
+    assert_true(sc("Oh good, another 10-episode show that should've been a movie") < 0);
+    assert_true(sc("Nice, another day off") > 0.4);
     /* ...with mentions before the comma, and a phrase of praise */
     assert_true(sc("great job @Verizon, the package arrived broken") < 0);
     /* ...or naming its subject before a colon, then only complaining */
