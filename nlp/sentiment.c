@@ -1853,7 +1853,8 @@ static bool colon_turns(const ctx *c, size_t w, size_t e)
 }
 
 /* Does the opener at w turn: set off by a comma (past mentions), followed by "another" and no
- * praise after it, or (unless repeat_only) by a complaint before any contrast word? */
+ * praise after it, or (unless repeat_only) by a complaint before any contrast word; or,
+ * unless repeat_only, does a colon after its subject turn it (colon_turns())? */
 static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
 {
     static const char *const again[] = {"another", "очередной", "очередная", "очередное",
@@ -1878,7 +1879,9 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
  * mentions: "great job @Verizon,"), and complains later with no contrast word between is
  * irony: "Great, another charger that only works at one angle", "Супер, опять списали деньги";
  * "another" right after the comma is enough ("Oh great, another gritty reboot"; then a
- * praising interjection opens too: "Yay, another group project"). "Great, it fits" stays
+ * praising interjection or any praise word opens too: "Yay, another group project", "Oh good,
+ * another 10-episode show"); so is a colon after the praise's subject (colon_turns()).
+ * "Great, it fits" stays
  * praise (nothing complains), and so does "Great product, but the strap broke" (no comma
  * after the praise, and a contrast). The opener's praise turns, x IRONY. */
 static void ironic_opener(ctx *c)
