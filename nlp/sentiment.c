@@ -43,6 +43,7 @@
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
 #define VERDICT_WORDS 3     /* "Great.", "just perfect", "perfect timing": a bare verdict */
 #define VERDICT_AFTER (-0.5) /* ...after a sentence this negative is irony */
+#define FAINT 0.5           /* ...counting only words at least this polar */
 #define OPENER_WORDS 4      /* "Шикарная работа Почты России:": words from praise to colon */
 #define RATING_MID 0.6      /* "3/5" is lukewarm in reviews, where most ratings are high */
 #define RATING_SCALE 7.5
@@ -1661,7 +1662,8 @@ static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
 
     *praise = false;
     for (size_t j = b; j < e; j++) {
-        sum += c->u[j].v * c->u[j].w;
+        if (fabs(c->u[j].v * c->u[j].w) >= FAINT)
+            sum += c->u[j].v * c->u[j].w; /* "lunch", "home" do not soften a complaint */
         *praise |= c->u[j].v * c->u[j].w >= PRIV_MIN;
     }
     return sum;

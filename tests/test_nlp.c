@@ -650,6 +650,7 @@ static void nlp_ironic_verdict(void **state)
     assert_true(s.score < 0);
     assert_non_null(evidence_for(&s, "irony: great"));
     assert_true(sc("my car won't start. perfect timing") < 0);
+    assert_true(sc("forgot my lunch at home AND my wallet. great") < 0); /* faint "lunch" */
     assert_true(sc("Опять нет связи. Супер!") < 0);
     assert_true(sc("Списали деньги за смс, которые я не отправлял. Молодцы.") < 0);
     /* the sentence before praises: the problem was solved */
