@@ -1654,7 +1654,7 @@ static void contrast(ctx *c)
 
 /* ---- the ironic verdict ---- */
 
-/* Sum of the weighted valences of units [b, e); *praise tells whether any of them praises at
+/* Sum of the weighted valences of units [b, e) at least FAINT; *praise tells whether any of them praises at
  * least PRIV_MIN ("at home", +0.3, is no praise). */
 static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
 {
