@@ -977,8 +977,8 @@ static bool mark_at(const ctx *c, size_t i, double *r, size_t *span)
         return false; /* "5 полок", "5%", "за 5к" */
     for (size_t j = i; j-- > 0 && words <= 3 && !graded;) {
         const unit *p = &c->u[j];
-        if (j + 1 == i && colon(c, p))
-            continue; /* "Оценка: 4", "Rating: 2" */
+        if (j + 1 == i && (colon(c, p) || dash(c, p)))
+            continue; /* "Оценка: 4", "Rating: 2", "Оценка — 3" */
         if (!is_word(p) || (polar(p) && !has(p, RM_LEX_GRADE)))
             return false;
         graded = has(p, RM_LEX_GRADE);

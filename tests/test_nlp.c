@@ -900,6 +900,7 @@ static void nlp_ecommerce_phrases(void **state)
     /* a bare number after a verb of marking is a mark; a number the next word counts is not */
     assert_true(sc("Ставлю 5, хотя доставка задержалась на 2 дня.") > 0);
     assert_true(sc("Поставила 2, потому что пахнет") < 0 && sc("Rating: 2") < 0);
+    assert_true(sc("Оценка — 2") < 0 && sc("Оценка - 5, всем советую") > 0.4);
     assert_true(sc("I'd give this place a 4.") > 0 && sc("ставлю 1 за доставку") < -0.4);
     assert_true(sc("поставил 5 полок") == 0.0 && sc("Give it 10 minutes") == 0.0);
     assert_true(sc("gave it 2 weeks") == 0.0 && sc("it gives 5% cashback") > 0);
