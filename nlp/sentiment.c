@@ -1654,8 +1654,8 @@ static void contrast(ctx *c)
 
 /* ---- the ironic verdict ---- */
 
-/* Sum of the weighted valences of units [b, e) at least FAINT; *praise tells whether any of them praises at
- * least PRIV_MIN ("at home", +0.3, is no praise). */
+/* Sum of the weighted valences of units [b, e) at least FAINT; *praise tells whether any of
+ * them praises at least PRIV_MIN ("at home", +0.3, is no praise). */
 static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
 {
     double sum = 0;
@@ -1948,6 +1948,28 @@ static void ironic_thanks(ctx *c)
     }
 }
 
+/* Thanks that decline: "Спасибо, не надо", "спасибо, не нужно", "No, thanks". The thanks word
+ * right after "no" and a comma, or before a comma and "не надо"/"не нужно" closing the
+ * sentence, turns, x IRONY
+ * (its phrase without the comma, "no thanks", "спасибо не надо", is in the lexicon). */
+static void declining_thanks(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i];
+        size_t k = u->tok + u->ntok, b = u->tok;
+        if (u->v <= 0 || !has(u, RM_LEX_THANKS))
+            continue;
+        if (k < c->toks->n && c->toks->v[k].kind == RM_TOK_PUNCT &&
+            c->text[c->toks->v[k].start] == ',' && tok_is(c, k + 1, "не") &&
+            (tok_is(c, k + 2, "надо") || tok_is(c, k + 2, "нужно")) &&
+            (k + 3 >= c->toks->n || c->toks->v[k + 3].kind != RM_TOK_WORD))
+            turn(c, u, "declined:"); /* not "Спасибо, не нужно было": you shouldn't have */
+        else if (b >= 2 && c->toks->v[b - 1].kind == RM_TOK_PUNCT &&
+                 c->text[c->toks->v[b - 1].start] == ',' && tok_is(c, b - 2, "no"))
+            turn(c, u, "declined:");
+    }
+}
+
 /* ---- the closing reaction ---- */
 
 /* Reactions that close a post after some text are the writer's verdict on all of it: "Making
@@ -2114,8 +2136,8 @@ static double total(ctx *c, rm_senti_result *out)
             quest[u->sent] += c->toks->v[u->tok].n_quest;
         }
     }
-    /* "!" in a sentence with nothing polar is excitement ("just booked flights for vegas in
-     * june!", "LAKERS IN OT!!!") when nothing in the text complains, asks or is addressed to
+    /* "!" in a sentence with nothing polar is excitement ("the new season starts tonight!",
+     * "LAKERS IN OT!!!") when nothing in the text complains, asks or is addressed to
      * someone: "Hi! Do the refills come in unscented?", "Я ничего не нажимала!!!" after a
      * complaint, "@mts_russia меняет тарифы с 1 июля!" */
     for (size_t s = 0; s < c->n_sent; s++)
@@ -2152,6 +2174,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     ironic_verdict(&c);
     ironic_opener(&c);
     ironic_thanks(&c);
+    declining_thanks(&c);
     closing(&c);
     middling_mark(&c);
     out->sum = total(&c, out);
