@@ -121,6 +121,9 @@
 /* a verdict that the good and the bad even out ("evens out", "так на так"): like a mark of
  * 3/5, the rest of the text then weighs little */
 #define RM_LEX_MIDDLING (UINT64_C(1) << 40)
+/* a reaction that mocks what its sentence praises (🙃, 🙄, 😒): "Love how they charge me for
+ * the air I breathe 🙃" */
+#define RM_LEX_MOCKS (UINT64_C(1) << 41)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -1970,6 +1970,20 @@ static void declining_thanks(ctx *c)
     }
 }
 
+/* A reaction that mocks (lexicon option `mocks`: 🙃, 🙄, 😒) turns the praise of its sentence
+ * before it: "Love how @Spirit charges me for the air I breathe 🙃", "МТС ТВ отключилось
+ * посреди финала. Благодарю, очень вовремя 🙃". Praise of at least PRIV_MIN turns, x IRONY. */
+static void mocked(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (!has(&c->u[i], RM_LEX_MOCKS) || is_word(&c->u[i]))
+            continue;
+        for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
+            if (c->u[j].v >= PRIV_MIN)
+                turn(c, &c->u[j], "mocked:");
+    }
+}
+
 /* ---- the closing reaction ---- */
 
 /* Reactions that close a post after some text are the writer's verdict on all of it: "Making
@@ -2175,6 +2189,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     ironic_opener(&c);
     ironic_thanks(&c);
     declining_thanks(&c);
+    mocked(&c);
     closing(&c);
     middling_mark(&c);
     out->sum = total(&c, out);

@@ -665,6 +665,11 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Shipping was slow. Product is great.") > 0);
     assert_true(sc("Доставка задержалась на 2 дня. Сам товар отличный") > 0);
     assert_true(sc("Headlights don't work. Great trade.") < 0);
+    /* a mocking reaction turns the praise of its sentence, not of the one before */
+    assert_true(sc("Love how @Spirit charges me for the air I breathe 🙃") < 0);
+    s = run("Great hotel. Wifi dropped twice 🙄");
+    assert_null(evidence_for(&s, "mocked: great"));
+    assert_non_null(evidence_for(&s, "great"));
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
