@@ -1676,26 +1676,28 @@ static bool names_subject(const ctx *c, const unit *u)
 }
 
 /* Is the sentence [b, e) a bare verdict: at most VERDICT_WORDS words, praise only by words
- * the lexicon marks `irony` ("great", "perfect", "отлично"), no complaint, no contrast ("Great
+ * the lexicon marks `irony` ("great", "perfect", "отлично") or `thanks` (opened by thanks,
+ * any praise and two words more: "Спасибо, очень помогли"), no complaint, no contrast ("Great
  * product though" answers what came before) and no named subject ("Price: great" rates, and so
  * does a plain word before the praise: "Product is great.", "Сам товар отличный"; one after it
  * is what the irony is about: "Great trade.", "Шикарная политика.")? */
 static bool bare_verdict(const ctx *c, size_t b, size_t e)
 {
     size_t words = 0;
-    bool praise = false;
+    bool praise = false, thanked = false;
 
     for (size_t j = b; j < e; j++) {
         const unit *u = &c->u[j];
         double v = u->v * u->w;
         if (v < 0 || has(u, RM_LEX_BUT | RM_LEX_ALTHOUGH) ||
-            (v > 0 && !has(u, RM_LEX_IRONY | RM_LEX_THANKS)) ||
+            (v > 0 && !thanked && !has(u, RM_LEX_IRONY | RM_LEX_THANKS)) ||
             names_subject(c, u) || (is_word(u) && !u->e && !praise))
             return false;
+        thanked |= !praise && v > 0 && has(u, RM_LEX_THANKS);
         praise |= v > 0;
         words += is_word(u) ? u->ntok : 0;
     }
-    return praise && words <= VERDICT_WORDS;
+    return praise && words <= VERDICT_WORDS + (thanked ? 2 : 0);
 }
 
 /* A review form's field: a polar word opening its sentence, right before a colon ("Cons:",

@@ -679,6 +679,9 @@ static void nlp_ironic_verdict(void **state)
     /* ...and bare thanks after a complaint; with "!" thanks are meant */
     assert_true(sc("Cliffhanger ending and the show just got cancelled. Thanks, Netflix.") < 0);
     assert_true(sc("It turned a frustrating week around. Thank you, Daniel!!") > 0);
+    /* ...and thanks opening a short verdict of praise */
+    assert_true(sc("Интернета нет с утра. Спасибо, очень помогли") < 0);
+    assert_true(sc("Рейс задержали на 9 часов. Спасибо, Аэрофлот, вы лучшие") < 0);
     /* ...also closing the complaint's own sentence, after a comma or as its reactions */
     assert_true(sc("45 mins waiting for the bus in the rain, thanks transit") < 0);
     assert_true(sc("Курьер бросил коробку у двери, внутри разбитая ваза. Спасибо, Озон") <
