@@ -523,10 +523,16 @@ static bool colon(const ctx *c, const unit *u)
            memchr(c->text + t->start, ':', t->end - t->start);
 }
 
-/* A comma: punctuation starting with ",". */
+/* Is token k a comma (punctuation starting with ",")? */
+static bool comma_tok(const ctx *c, size_t k)
+{
+    return k < c->toks->n && c->toks->v[k].kind == RM_TOK_PUNCT &&
+           c->text[c->toks->v[k].start] == ',';
+}
+
 static bool comma(const ctx *c, const unit *u)
 {
-    return u->kind == RM_TOK_PUNCT && c->text[c->toks->v[u->tok].start] == ',';
+    return u->kind == RM_TOK_PUNCT && comma_tok(c, u->tok);
 }
 
 /* Is unit h a polar word right before a colon ("Cons:", "Недостатки:", "Disliked:")? */
@@ -1885,9 +1891,9 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
  * "another" right after the comma is enough ("Oh great, another gritty reboot"; then a
  * praising interjection or any praise word opens too: "Yay, another group project", "Oh good,
  * another 10-episode show"); so is a colon after the praise's subject (colon_turns()).
- * "Great, it fits" stays
- * praise (nothing complains), and so does "Great product, but the strap broke" (no comma
- * after the praise, and a contrast). The opener's praise turns, x IRONY. */
+ * "Great, it fits" stays praise (nothing complains), and so does "Great product, but the
+ * strap broke" (no comma after the praise, and a contrast). The opener's praise turns,
+ * x IRONY. */
 static void ironic_opener(ctx *c)
 {
     size_t b = 0;
@@ -1952,8 +1958,8 @@ static void ironic_thanks(ctx *c)
 
 /* Thanks that decline: "Спасибо, не надо", "спасибо, не нужно", "No, thanks". The thanks word
  * right after "no" and a comma, or before a comma and "не надо"/"не нужно" closing the
- * sentence, turns, x IRONY
- * (its phrase without the comma, "no thanks", "спасибо не надо", is in the lexicon). */
+ * sentence, turns, x IRONY (the phrases without the comma, "no thanks", "спасибо не надо",
+ * are lexicon entries; phrases do not match across punctuation). */
 static void declining_thanks(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1961,13 +1967,11 @@ static void declining_thanks(ctx *c)
         size_t k = u->tok + u->ntok, b = u->tok;
         if (u->v <= 0 || !has(u, RM_LEX_THANKS))
             continue;
-        if (k < c->toks->n && c->toks->v[k].kind == RM_TOK_PUNCT &&
-            c->text[c->toks->v[k].start] == ',' && tok_is(c, k + 1, "не") &&
+        if (comma_tok(c, k) && tok_is(c, k + 1, "не") &&
             (tok_is(c, k + 2, "надо") || tok_is(c, k + 2, "нужно")) &&
             (k + 3 >= c->toks->n || c->toks->v[k + 3].kind != RM_TOK_WORD))
             turn(c, u, "declined:"); /* not "Спасибо, не нужно было": you shouldn't have */
-        else if (b >= 2 && c->toks->v[b - 1].kind == RM_TOK_PUNCT &&
-                 c->text[c->toks->v[b - 1].start] == ',' && tok_is(c, b - 2, "no"))
+        else if (b >= 2 && comma_tok(c, b - 1) && tok_is(c, b - 2, "no"))
             turn(c, u, "declined:");
     }
 }
