@@ -665,17 +665,6 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Shipping was slow. Product is great.") > 0);
     assert_true(sc("Доставка задержалась на 2 дня. Сам товар отличный") > 0);
     assert_true(sc("Headlights don't work. Great trade.") < 0);
-    /* a mocking reaction turns the praise of its sentence, not of the one before */
-    assert_true(sc("Love how @Spirit charges me for the air I breathe 🙃") < 0);
-    s = run("Great hotel. Wifi dropped twice 🙄");
-    assert_null(evidence_for(&s, "mocked: great"));
-    assert_non_null(evidence_for(&s, "great"));
-    /* thanks that decline */
-    assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
-    assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
-    /* thanks for praise the sentence then takes back */
-    assert_true(sc("Спасибо Билайну за прекрасную связь в центре, одна палка, и та через раз") < 0);
-    assert_true(sc("Thanks for the great service, the courier was polite") > 0.4);
     /* ...and bare thanks after a complaint; with "!" thanks are meant */
     assert_true(sc("Cliffhanger ending and the show just got cancelled. Thanks, Netflix.") < 0);
     assert_true(sc("It turned a frustrating week around. Thank you, Daniel!!") > 0);
@@ -723,6 +712,17 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Thanks for fixing my broken screen") > 0);
     assert_true(sc("thank you for working in that mess") >= 0);
     assert_true(sc("thanks for not charging me") > 0);
+    /* a mocking reaction turns the praise of its sentence, not of the one before */
+    assert_true(sc("Love how @Spirit charges me for the air I breathe 🙃") < 0);
+    s = run("Great hotel. Wifi dropped twice 🙄");
+    assert_null(evidence_for(&s, "mocked: great"));
+    assert_non_null(evidence_for(&s, "great"));
+    /* thanks that decline */
+    assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
+    assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
+    /* thanks for praise the sentence then takes back */
+    assert_true(sc("Спасибо Билайну за прекрасную связь в центре, одна палка, и та через раз") < 0);
+    assert_true(sc("Thanks for the great service, the courier was polite") > 0.4);
     /* praise with no complaint before it, and a first sentence, stay praise */
     assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
 }
