@@ -571,11 +571,21 @@ static bool header(const ctx *c, size_t h)
  *
  * A comparative after "should", "would", "could", "expected" or "бы" names what the thing is
  * not ("should have been cheaper", "I expected better", "было бы удобнее"): it is negated. */
+/* A negator that takes a noun, "без", "without", "no", "ни": its reach is that noun, and a list
+ * of things missing goes on only through coordinated_negation(). */
+static bool governs_noun(const ctx *c, const unit *p)
+{
+    static const char *const preps[] = {"без", "without"};
+
+    return has(p, RM_LEX_ABSENT) || (p->ntok == 1 && ONE_OF(norm_of(c, p), preps));
+}
+
 static void modify(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
     double factor = 1.0;
     bool neg = false, such = false, be = false, cmp = false, irr = false, deg_this = false;
+    bool and_passed = false;
     size_t neg_at = 0, j_post;
     int d = 0;
     /* a field's header is not denied by the field before it: "Cons: none Pros: everything" */
@@ -608,6 +618,8 @@ static void modify(ctx *c, size_t i)
                 break;
             if (p->e->boost > 0.0f && !(p->e->flags & RM_LEX_AFTER))
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
+            if (!neg && and_passed && (p->e->flags & RM_LEX_NEG) && governs_noun(c, p))
+                break; /* "без комиссии и мгновенно": "без" took its noun, not the adverb */
             if (!neg) { /* the words between the negator and this one, and the negator */
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;
                 be |= (p->e->flags & RM_LEX_BE) != 0;
@@ -622,6 +634,7 @@ static void modify(ctx *c, size_t i)
             if ((p->e->flags & RM_LEX_TOO) && d == 0 && u->v < 0)
                 factor *= EXCESS_BOOST;
         }
+        and_passed |= and_word(c, p);
         d++;
     }
     if (i + 1 < c->n && has(&c->u[i + 1], RM_LEX_AFTER) && c->u[i + 1].clause == u->clause)

@@ -146,6 +146,8 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("no scratches and dents") > 0 && sc("без царапин и сколов") > 0.3);
     assert_true(sc("didn't work and broke") < 0 && sc("not too sweet and nailed it") > 0);
     assert_true(sc("isn't loud and sounds great") > 0);
+    /* ...but "без" and "without" take one noun: what follows "and" is a claim of its own */
+    assert_true(sc("без комиссии и мгновенно") > 0 && sc("without fees and quickly") > 0);
     /* praise in the past tells of a decline */
     assert_true(sc("it used to be good") < 0 && sc("раньше было лучше") < 0);
     assert_true(sc("раньше было хуже") > 0 && sc("пришла раньше срока") > 0);
