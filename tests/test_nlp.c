@@ -502,6 +502,10 @@ static void nlp_intensifiers_and_diminishers(void **state)
     assert_true(sc("Screen scratches easily") < 0);
     assert_true(sc("быстро сломался") < sc("сломался"));
     assert_true(sc("быстро доставили") > 0);
+    /* so does being on time: what failed to come on time is no merit */
+    assert_true(sc("didn't arrive on time") < sc("didn't arrive"));
+    assert_true(sc("не доставили вовремя") < sc("не доставили"));
+    assert_true(sc("arrived on time") > 0 && sc("пришло вовремя") > 0);
     /* ...but only next to a clear complaint: a refund (-0.9) quickly is good news */
     assert_true(sc("спасибо за быстрый возврат денег") > 0);
     /* a praising intensifier before a size word praises nothing; a damning one still damns */
