@@ -1268,6 +1268,12 @@ static bool tok_is(const ctx *c, size_t k, const char *w)
     return k < c->toks->n && c->toks->v[k].kind == RM_TOK_WORD && !strcmp(c->toks->v[k].norm, w);
 }
 
+static bool tok_one_of(const ctx *c, size_t k, const char *const *list, size_t n)
+{
+    return k < c->toks->n && c->toks->v[k].kind == RM_TOK_WORD &&
+           one_of(c->toks->v[k].norm, list, n);
+}
+
 /* Does a time that the praise lasted start at token k: "for two weeks", "for about a month",
  * "for the first wash", "for a couple of days"? Years only one at most: "worked great for 5
  * years" is a long life. */
@@ -1931,6 +1937,49 @@ static void ironic_opener(ctx *c)
     }
 }
 
+/* Praise on a condition that names a complaint is irony: "Отличный телефон, если любите
+ * перезагружать его три раза в день", "Great hotel if you enjoy cockroaches". After the
+ * praise comes "если"/"if", at most two function words ("вы", "you"), a word of liking
+ * ("любите", "мечтали", "enjoy"), then words that complain (VERDICT_AFTER or less) and praise
+ * nothing. The liking is hypothetical and counts nothing; the praise before "if" turns. "Great
+ * phone if you like big screens" stays praise: what is liked is no complaint. */
+static void conditional_praise(ctx *c)
+{
+    static const char *const if_words[] = {"if", "если"};
+    const size_t n_if = RM_ARRAY_LEN(if_words);
+
+    for (size_t b = 0, e; b < c->n; b = e) {
+        size_t i = b, like = SIZE_MAX;
+        bool praise = false;
+        e = sentence_end(c, b);
+        while (i < e && !(is_word(&c->u[i]) && tok_one_of(c, c->u[i].tok, if_words, n_if)))
+            i++;
+        for (size_t j = b; j < i; j++)
+            praise |= c->u[j].v >= 1.0;
+        if (i < e && c->u[i].ntok > 1) /* the phrase "if you like" */
+            like = tok_is(c, c->u[i].tok + c->u[i].ntok - 1, "like") ? i : SIZE_MAX;
+        /* English "if" may ask ("can't decide if I loved it"): only "if you" is a condition */
+        bool you = i < e && !tok_is(c, c->u[i].tok, "if");
+        for (size_t j = i + 1, d = 0; i < e && c->u[i].ntok == 1 && j < e && d <= 2; j++) {
+            const unit *u = &c->u[j];
+            you |= tok_is(c, u->tok, "you");
+            if (!is_word(u) || (!polar(u) && has(u, RM_LEX_FUNC) && ++d))
+                continue; /* d counts the function words passed: "вы", "you" */
+            like = u->e && u->e->valence > 0 && you ? j : SIZE_MAX;
+            break;
+        }
+        bool rest_praise = false;
+        if (like == SIZE_MAX)
+            continue;
+        c->u[like].v = 0; /* "особенно если любите пластыри": no liking of the writer's */
+        if (!praise || weighted_sum(c, like + 1, e, &rest_praise) > VERDICT_AFTER || rest_praise)
+            continue;
+        for (size_t j = b; j < i; j++)
+            if (c->u[j].v > 0)
+                turn(c, &c->u[j], "irony:");
+    }
+}
+
 /* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
  * bed bugs", "Спасибо МТС за списанные деньги". After the thanks word (and any mentions or
  * names the lexicon does not know) comes "for" or "за", and the first word after it past
@@ -2207,6 +2256,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     ironic_verdict(&c);
     ironic_opener(&c);
     ironic_thanks(&c);
+    conditional_praise(&c);
     declining_thanks(&c);
     mocked(&c);
     closing(&c);

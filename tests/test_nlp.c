@@ -729,6 +729,12 @@ static void nlp_ironic_verdict(void **state)
     /* thanks for praise the sentence then takes back */
     assert_true(sc("Спасибо Билайну за прекрасную связь в центре, одна палка, и та через раз") < 0);
     assert_true(sc("Thanks for the great service, the courier was polite") > 0.4);
+    /* praise on a condition that names a complaint; the liking there is no one's */
+    assert_true(sc("Отличный телефон, если любите перезагружать его три раза в день") < 0);
+    assert_true(sc("Great hotel if you enjoy cockroaches") < 0);
+    assert_true(sc("Great phone if you like big screens") > 0.4);
+    assert_true(sc("Очень \"удобные\" туфли, особенно если любите пластыри") < 0);
+    assert_true(sc("Can't decide if I loved the ending or hated it") > -0.3);
     /* praise with no complaint before it, and a first sentence, stay praise */
     assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
 }
