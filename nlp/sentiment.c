@@ -1315,12 +1315,25 @@ static bool brief_time(const ctx *c, size_t k)
            one_of(t->v[k + 1].norm, then, RM_ARRAY_LEN(then)); /* not "for a day trip" */
 }
 
+/* Is there a "then" in token k's sentence, at or after it? */
+static bool then_after(const ctx *c, size_t k)
+{
+    for (; k < c->toks->n; k++) {
+        if (tok_is(c, k, "then"))
+            return true;
+        if (c->toks->v[k].flags & RM_TOK_SENT_END)
+            return false;
+    }
+    return false;
+}
+
 /* Praise told in the past for a short time is a thing that stopped: "Worked great for two
  * weeks, then the Bluetooth started cutting out", "Was fine for 3 months", "Looked great for
  * the first wash". The praise follows "worked", "was", "looked", "sounded"... (or is a phrase
- * that starts with one) and a brief time follows it; "has worked great for 2 years" and "held
- * up for a year" go on, and "worked great for 5 years" is a long life. The praise turns,
- * x IRONY. */
+ * that starts with one), or opens its sentence with a "then" after it ("Fun for a week, then
+ * the energy system kicks in"), and a brief time follows it; "has worked great for 2 years"
+ * and "held up for a year" go on, and "worked great for 5 years" is a long life. The praise
+ * turns, x IRONY. */
 static void brief_praise(ctx *c)
 {
     static const char *const past[] = {"worked", "was", "were", "looked", "sounded", "ran",
@@ -1333,6 +1346,10 @@ static void brief_praise(ctx *c)
             continue;
         const unit *p = prev_word(c, i);
         const unit *verb = ONE_OF(norm_of(c, u), past) ? u : p;
+        if (opens_sentence(c, i) && then_after(c, u->tok + u->ntok)) {
+            turn(c, u, "short-lived:"); /* "Fun for a week, then the energy system kicks in" */
+            continue;
+        }
         if (!verb || !ONE_OF(norm_of(c, verb), past))
             continue;
         const unit *before = verb == u ? p : prev_word(c, (size_t)(verb - c->u));

@@ -712,6 +712,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Looked great for the first wash") < 0);
     assert_true(sc("Has worked great for 2 years") > 0.4 && sc("Worked great for 5 years") > 0.4);
     assert_true(sc("The park was great for a day trip") > 0.4);
+    /* ...and so is praise opening a sentence with a short time and a "then" */
+    assert_true(sc("Fun for a week, then the energy system kicks in") < 0);
+    assert_true(sc("Great for a day trip, then we went home") > 0.4);
     /* thanks for a complaint; thanks for a favour, a plain thing or a complaint denied */
     assert_true(sc("Thanks @AmericanAir for losing my bag on a direct flight.") < 0);
     assert_true(sc("Спасибо МТС за списанные деньги") < sc("списанные деньги"));
