@@ -558,6 +558,29 @@ static bool header(const ctx *c, size_t h)
     return first;
 }
 
+/* A negator that takes a noun, "без", "without", "no", "ни": it does not reach an adverb past
+ * "and" ("без комиссии и мгновенно"); a list of things missing goes on ("без звонков и
+ * нервов"). */
+static bool governs_noun(const ctx *c, const unit *p)
+{
+    static const char *const preps[] = {"без", "without"};
+
+    return has(p, RM_LEX_ABSENT) || (p->ntok == 1 && ONE_OF(norm_of(c, p), preps));
+}
+
+/* Does unit u look like an adverb: one word ending in "ly", or in Russian "о" but not the
+ * "-ого"/"-его" of an adjective ("мгновенно", "quickly"; not "лишнего", "нервов")? */
+static bool adverb(const ctx *c, const unit *u)
+{
+    const char *w = u->ntok == 1 ? norm_of(c, u) : NULL;
+    size_t n = w ? strlen(w) : 0;
+
+    if (n > 3 && !strcmp(w + n - 2, "ly"))
+        return true;
+    return n > 6 && !strcmp(w + n - 2, "о") && strcmp(w + n - 6, "ого") &&
+           strcmp(w + n - 6, "его");
+}
+
 /* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
  * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
  * own negator is not negated again: "ни разу не пожалела" is Russian negative concord.
@@ -571,15 +594,6 @@ static bool header(const ctx *c, size_t h)
  *
  * A comparative after "should", "would", "could", "expected" or "бы" names what the thing is
  * not ("should have been cheaper", "I expected better", "было бы удобнее"): it is negated. */
-/* A negator that takes a noun, "без", "without", "no", "ни": its reach is that noun, and a list
- * of things missing goes on only through coordinated_negation(). */
-static bool governs_noun(const ctx *c, const unit *p)
-{
-    static const char *const preps[] = {"без", "without"};
-
-    return has(p, RM_LEX_ABSENT) || (p->ntok == 1 && ONE_OF(norm_of(c, p), preps));
-}
-
 static void modify(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
@@ -618,7 +632,8 @@ static void modify(ctx *c, size_t i)
                 break;
             if (p->e->boost > 0.0f && !(p->e->flags & RM_LEX_AFTER))
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
-            if (!neg && and_passed && (p->e->flags & RM_LEX_NEG) && governs_noun(c, p))
+            if (!neg && and_passed && (p->e->flags & RM_LEX_NEG) && governs_noun(c, p) &&
+                adverb(c, u))
                 break; /* "без комиссии и мгновенно": "без" took its noun, not the adverb */
             if (!neg) { /* the words between the negator and this one, and the negator */
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;
