@@ -558,9 +558,9 @@ static bool header(const ctx *c, size_t h)
     return first;
 }
 
-/* A negator that takes a noun, "без", "without", "no", "ни": it does not reach an adverb past
- * "and" ("без комиссии и мгновенно"); a list of things missing goes on ("без звонков и
- * нервов"). */
+/* A negator that takes a noun, "без", "without", "no", "ни": it does not reach an adverb or a
+ * phrase past "and" ("без комиссии и мгновенно", "без фанеры и на одном дыхании"); a list of
+ * things missing goes on ("без звонков и нервов"). */
 static bool governs_noun(const ctx *c, const unit *p)
 {
     static const char *const preps[] = {"без", "without"};
@@ -633,7 +633,7 @@ static void modify(ctx *c, size_t i)
             if (p->e->boost > 0.0f && !(p->e->flags & RM_LEX_AFTER))
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
             if (!neg && and_passed && (p->e->flags & RM_LEX_NEG) && governs_noun(c, p) &&
-                adverb(c, u))
+                (adverb(c, u) || u->ntok > 1))
                 break; /* "без комиссии и мгновенно": "без" took its noun, not the adverb */
             if (!neg) { /* the words between the negator and this one, and the negator */
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;

@@ -149,6 +149,7 @@ static void nlp_negation_flips_within_scope(void **state)
     /* ...but "без" and "without" take one noun: what follows "and" is a claim of its own */
     assert_true(sc("без комиссии и мгновенно") > 0 && sc("without fees and quickly") > 0);
     assert_true(sc("Отключила подписки за 2 минуты, без звонков и нервов") > -0.1);
+    assert_true(sc("Два часа без фанеры и на одном дыхании") > 0);
     /* praise in the past tells of a decline */
     assert_true(sc("it used to be good") < 0 && sc("раньше было лучше") < 0);
     assert_true(sc("раньше было хуже") > 0 && sc("пришла раньше срока") > 0);
