@@ -1545,7 +1545,8 @@ static size_t answered_after(const ctx *c, size_t m)
 }
 
 /* "Думала, будет очередной синтетический ужас, а нет", "I thought it would be flimsy, but":
- * an expectation word (`expect`) not negated, a modal within three words after it, and a
+ * an expectation word (`expect`) not negated, a modal within five plain words after it ("думала
+ * матрас за 15 тысяч будет так себе, а сплю как младенец"), and a
  * contrast word later in the sentence or opening the next one, or a next sentence that judges
  * the other way. What was expected did not happen: the polar words between the modal and the
  * contrast count nothing. Comparatives keep their rule ("думал, будет лучше" is a letdown). */
@@ -1557,13 +1558,15 @@ static void expectation(ctx *c)
         int words = 0;
         if (!has(&c->u[i], RM_LEX_EXPECT) || ((p = prev_word(c, i)) && has(p, RM_LEX_NEG)))
             continue;
-        for (size_t k = i + 1; k < c->n && c->u[k].sent == c->u[i].sent && words < 3; k++) {
+        for (size_t k = i + 1; k < c->n && c->u[k].sent == c->u[i].sent && words < 5; k++) {
             if (!is_word(&c->u[k]))
                 continue;
             if (c->u[k].ntok == 1 && modal_word(norm_of(c, &c->u[k]))) {
                 m = k;
                 break;
             }
+            if (c->u[k].v != 0)
+                break; /* what is expected starts at the modal: the words before name a thing */
             words++;
         }
         if (m == SIZE_MAX ||

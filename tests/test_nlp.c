@@ -560,6 +560,9 @@ static void nlp_expectation_overturned(void **state)
     assert_true(sc("I thought it would be flimsy, but it's solid") >
                 sc("it would be flimsy, but it's solid"));
     assert_true(sc("I thought it would be great but it broke in a week") < 0);
+    /* the thing expected may be named between the expectation and the modal */
+    assert_true(sc("Думала матрас за 15 тысяч будет так себе, а он отличный") >
+                sc("Матрас за 15 тысяч будет так себе, а он отличный"));
     /* a word of outcome answers the expectation too */
     assert_true(sc("думал будет весело, в итоге весь вечер просидел в телефоне") <= 0);
     assert_true(sc("I thought it would be fun, ended up on my phone all night") <= 0);
