@@ -1749,7 +1749,7 @@ static bool bare_verdict(const ctx *c, size_t b, size_t e)
     for (size_t j = b; j < e; j++) {
         const unit *u = &c->u[j];
         double v = u->v * u->w;
-        if (v < 0 || has(u, RM_LEX_BUT | RM_LEX_ALTHOUGH) ||
+        if (v < 0 || has(u, RM_LEX_ALTHOUGH) || (is_word(u) && but_word(c, u)) ||
             (v > 0 && !thanked && !has(u, RM_LEX_IRONY | RM_LEX_THANKS)) ||
             names_subject(c, u) || (is_word(u) && !u->e && !praise))
             return false;

@@ -743,6 +743,8 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Great phone if you like big screens") > 0.4);
     assert_true(sc("Очень \"удобные\" туфли, особенно если любите пластыри") < 0);
     assert_true(sc("Can't decide if I loved the ending or hated it") > -0.3);
+    /* "а" is a contrast: what follows it is no ironic verdict */
+    assert_true(sc("Ждала долго, а он отличный") > 0);
     /* praise with no complaint before it, and a first sentence, stay praise */
     assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
 }
