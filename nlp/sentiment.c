@@ -1974,10 +1974,12 @@ static void ironic_opener(ctx *c)
 
 /* Praise on a condition that names a complaint is irony: "Отличный телефон, если любите
  * перезагружать его три раза в день", "Great hotel if you enjoy cockroaches". After the
- * praise comes "если"/"if", at most two function words ("вы", "you"), a word of liking
- * ("любите", "мечтали", "enjoy"), then words that complain (VERDICT_AFTER or less) and praise
- * nothing. The liking is hypothetical and counts nothing; the praise before "if" turns. "Great
- * phone if you like big screens" stays praise: what is liked is no complaint. */
+ * praise comes "если" or "if you" (English "if" alone may ask: "can't decide if I loved it"),
+ * at most two function words ("вы", "you"), a word of positive valence, the liking ("любите",
+ * "мечтали", "enjoy"), then words that complain (VERDICT_AFTER or less) and praise nothing.
+ * The liking is no one's and counts nothing, complaint or not ("особенно если любите
+ * пластыри"); the praise before "if" turns, x IRONY. "Great phone if you like big screens"
+ * stays praise: what is liked is no complaint. */
 static void conditional_praise(ctx *c)
 {
     static const char *const if_words[] = {"if", "если"};
@@ -1985,28 +1987,32 @@ static void conditional_praise(ctx *c)
 
     for (size_t b = 0, e; b < c->n; b = e) {
         size_t i = b, like = SIZE_MAX;
-        bool praise = false;
+        bool praise = false, rest_praise = false, you;
         e = sentence_end(c, b);
         while (i < e && !(is_word(&c->u[i]) && tok_one_of(c, c->u[i].tok, if_words, n_if)))
             i++;
+        if (i == e)
+            continue;
         for (size_t j = b; j < i; j++)
             praise |= c->u[j].v >= 1.0;
-        if (i < e && c->u[i].ntok > 1) /* the phrase "if you like" */
+        if (c->u[i].ntok > 1) /* the phrase "if you like" */
             like = tok_is(c, c->u[i].tok + c->u[i].ntok - 1, "like") ? i : SIZE_MAX;
-        /* English "if" may ask ("can't decide if I loved it"): only "if you" is a condition */
-        bool you = i < e && !tok_is(c, c->u[i].tok, "if");
-        for (size_t j = i + 1, d = 0; i < e && c->u[i].ntok == 1 && j < e && d <= 2; j++) {
+        you = !tok_is(c, c->u[i].tok, "if");
+        for (size_t j = i + 1, d = 0; c->u[i].ntok == 1 && j < e && d <= 2; j++) {
             const unit *u = &c->u[j];
             you |= tok_is(c, u->tok, "you");
-            if (!is_word(u) || (!polar(u) && has(u, RM_LEX_FUNC) && ++d))
-                continue; /* d counts the function words passed: "вы", "you" */
+            if (!is_word(u))
+                continue;
+            if (!polar(u) && has(u, RM_LEX_FUNC)) {
+                d++;
+                continue;
+            }
             like = u->e && u->e->valence > 0 && you ? j : SIZE_MAX;
             break;
         }
-        bool rest_praise = false;
         if (like == SIZE_MAX)
             continue;
-        c->u[like].v = 0; /* "особенно если любите пластыри": no liking of the writer's */
+        c->u[like].v = 0;
         if (!praise || weighted_sum(c, like + 1, e, &rest_praise) > VERDICT_AFTER || rest_praise)
             continue;
         for (size_t j = b; j < i; j++)
