@@ -146,7 +146,7 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("no scratches and dents") > 0 && sc("без царапин и сколов") > 0.3);
     assert_true(sc("didn't work and broke") < 0 && sc("not too sweet and nailed it") > 0);
     assert_true(sc("isn't loud and sounds great") > 0);
-    /* ...but "без" and "without" take one noun: what follows "and" is a claim of its own */
+    /* ...but not to an adverb or a phrase: "без" and "without" take nouns only */
     assert_true(sc("без комиссии и мгновенно") > 0 && sc("without fees and quickly") > 0);
     assert_true(sc("Отключила подписки за 2 минуты, без звонков и нервов") > -0.1);
     assert_true(sc("Два часа без фанеры и на одном дыхании") > 0);
