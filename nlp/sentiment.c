@@ -1330,15 +1330,12 @@ static bool brief_time(const ctx *c, size_t k)
            one_of(t->v[k + 1].norm, then, RM_ARRAY_LEN(then)); /* not "for a day trip" */
 }
 
-/* Is there a "then" in token k's sentence, at or after it? */
-static bool then_after(const ctx *c, size_t k)
+/* Is there a "then" after unit i in its sentence? */
+static bool then_after(const ctx *c, size_t i)
 {
-    for (; k < c->toks->n; k++) {
-        if (tok_is(c, k, "then"))
+    for (size_t j = i + 1, e = sentence_end(c, i); j < e; j++)
+        if (tok_is(c, c->u[j].tok, "then"))
             return true;
-        if (c->toks->v[k].flags & RM_TOK_SENT_END)
-            return false;
-    }
     return false;
 }
 
@@ -1359,12 +1356,12 @@ static void brief_praise(ctx *c)
         unit *u = &c->u[i];
         if (u->v <= 0 || !is_word(u) || !brief_time(c, u->tok + u->ntok))
             continue;
-        const unit *p = prev_word(c, i);
-        const unit *verb = ONE_OF(norm_of(c, u), past) ? u : p;
-        if (opens_sentence(c, i) && then_after(c, u->tok + u->ntok)) {
+        if (opens_sentence(c, i) && then_after(c, i)) {
             turn(c, u, "short-lived:"); /* "Fun for a week, then the energy system kicks in" */
             continue;
         }
+        const unit *p = prev_word(c, i);
+        const unit *verb = ONE_OF(norm_of(c, u), past) ? u : p;
         if (!verb || !ONE_OF(norm_of(c, verb), past))
             continue;
         const unit *before = verb == u ? p : prev_word(c, (size_t)(verb - c->u));
@@ -1994,7 +1991,7 @@ static void conditional_praise(ctx *c)
         if (i == e)
             continue;
         for (size_t j = b; j < i; j++)
-            praise |= c->u[j].v >= 1.0;
+            praise |= c->u[j].v >= PRIV_MIN;
         if (c->u[i].ntok > 1) /* the phrase "if you like" */
             like = tok_is(c, c->u[i].tok + c->u[i].ntok - 1, "like") ? i : SIZE_MAX;
         you = !tok_is(c, c->u[i].tok, "if");
