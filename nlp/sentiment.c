@@ -2020,10 +2020,11 @@ static void conditional_praise(ctx *c)
 
 /* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
  * bed bugs", "Спасибо МТС за списанные деньги". After the thanks word (and any mentions or
- * names the lexicon does not know) comes "for" or "за", and the first word after it past
- * function words and numbers is a complaint of -1.0 or less. "Thanks for fixing my broken
- * screen", "thank you for working in that mess" and "thanks for not charging me" thank: what
- * is first named is a favour or a plain word. The thanks turns, x IRONY. */
+ * names the lexicon does not know, set off by commas or not) comes "for" or "за", and the
+ * first word after it past function words and numbers (and a plain word after a number: "the 4
+ * hour outage") is a complaint of -1.0 or less. "Thanks for fixing my broken screen", "thank
+ * you for working in that mess" and "thanks for not charging me" thank: what is first named is
+ * a favour or a plain word. The thanks turns, x IRONY. */
 static void ironic_thanks(ctx *c)
 {
     static const char *const for_words[] = {"for", "за"};
@@ -2034,16 +2035,23 @@ static void ironic_thanks(ctx *c)
         bool praise;
         if (!has(t, RM_LEX_THANKS) || t->v <= 0)
             continue;
-        while (j < c->n && (c->u[j].kind == RM_TOK_MENTION ||
+        bool num = false;
+        while (j < c->n && (c->u[j].kind == RM_TOK_MENTION || comma(c, &c->u[j]) ||
                             (is_word(&c->u[j]) && !c->u[j].e &&
                              !ONE_OF(norm_of(c, &c->u[j]), for_words))))
-            j++; /* "Thanks @united for", "Спасибо МТС за" */
+            j++; /* "Thanks @united for", "Спасибо, МТС, за" */
         if (j >= c->n || !is_word(&c->u[j]) || !ONE_OF(norm_of(c, &c->u[j]), for_words))
             continue;
         for (size_t k = j + 1; k < c->n && c->u[k].clause == c->u[j].clause; k++) {
             const unit *o = &c->u[k];
-            if (o->v == 0.0 && (o->kind == RM_TOK_NUM || (is_word(o) && has(o, RM_LEX_FUNC))))
+            if (o->v == 0.0 && (o->kind == RM_TOK_NUM || (is_word(o) && has(o, RM_LEX_FUNC)))) {
+                num = o->kind == RM_TOK_NUM;
                 continue; /* "for the", "за эти" */
+            }
+            if (num && is_word(o) && !o->e) {
+                num = false;
+                continue; /* the unit of a number: "for the 4 hour outage" */
+            }
             if (o->v <= -PRIV_MIN) {
                 turn(c, t, "irony:");
             } else if (o->v >= PRIV_MIN && has(o, RM_LEX_IRONY) &&
@@ -2078,11 +2086,25 @@ static void declining_thanks(ctx *c)
 
 /* A reaction that mocks (lexicon option `mocks`: 🙃, 🙄, 😒) turns the praise of its sentence
  * before it: "Love how @Spirit charges me for the air I breathe 🙃", "МТС ТВ отключилось
- * посреди финала. Благодарю, очень вовремя 🙃". Praise of at least PRIV_MIN turns, x IRONY. */
+ * посреди финала. Благодарю, очень вовремя 🙃". So do words that mock what the comma before
+ * them closes, ending their sentence: "Работа мечты, говорили они", "Easy setup, they said".
+ * Praise of at least PRIV_MIN turns, x IRONY. */
+static bool mocks_at(const ctx *c, size_t i)
+{
+    if (!has(&c->u[i], RM_LEX_MOCKS) || !is_word(&c->u[i]))
+        return has(&c->u[i], RM_LEX_MOCKS);
+    if (i == 0 || !comma(c, &c->u[i - 1]))
+        return false;
+    for (size_t j = i + 1; j < c->n && c->u[j].sent == c->u[i].sent; j++)
+        if (!trails(&c->u[j]) && !is_reaction(&c->u[j]))
+            return false; /* "Great food, they said we could sit anywhere" reports */
+    return true;
+}
+
 static void mocked(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
-        if (!has(&c->u[i], RM_LEX_MOCKS) || is_word(&c->u[i]))
+        if (!mocks_at(c, i))
             continue;
         for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
             if (c->u[j].v >= PRIV_MIN)

@@ -224,6 +224,9 @@ static void nlp_privative_words(void **state)
     assert_true(sc("Not fixed.") > -0.3 && sc("Not fixed.") < 0);
     /* ...and a plea for a fix is a complaint */
     assert_true(sc("After the latest update it crashes. Please fix!!") < 0);
+    /* "forgot" loses what it names: a forgotten birthday is no praise */
+    assert_true(sc("dad forgot my birthday. again.") < 0);
+    assert_true(sc("I forgot how good this song is") > 0.4);
     /* a weak word does not absorb the privative: the refusal is the complaint */
     assert_true(sc("they refused to exchange it") < sc("exchange it"));
     assert_true(sc("it lacks quality") < -0.1);
@@ -726,11 +729,19 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Thanks for fixing my broken screen") > 0);
     assert_true(sc("thank you for working in that mess") >= 0);
     assert_true(sc("thanks for not charging me") > 0);
+    /* ...with the name set off by commas, and a number's unit before the complaint */
+    assert_true(sc("Спасибо, МТС, за повышение тарифа") < sc("повышение тарифа"));
+    assert_true(sc("thank you for the 4 hour outage") < 0);
+    assert_true(sc("Спасибо, Иван, за отличную стрижку") > 0.4);
     /* a mocking reaction turns the praise of its sentence, not of the one before */
     assert_true(sc("Love how @Spirit charges me for the air I breathe 🙃") < 0);
     s = run("Great hotel. Wifi dropped twice 🙄");
     assert_null(evidence_for(&s, "mocked: great"));
     assert_non_null(evidence_for(&s, "great"));
+    /* ...and so do words that mock, after a comma, closing their sentence */
+    assert_true(sc("Работа мечты, говорили они.") < 0);
+    assert_true(sc("It'll be fun, they said.") < 0);
+    assert_true(sc("Great food, they said we could sit anywhere") > 0.4);
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
