@@ -276,6 +276,8 @@ static void nlp_absence(void **state)
     assert_true(s.score < 0);
     assert_non_null(evidence_for(&s, "hardly any meat"));
     assert_int_equal(s.evidence[0].end, strlen("hardly any meat"));
+    assert_true(sc("3 hours on the tarmac and not one update from the crew") < 0);
+    assert_true(sc("not a single complaint in 3 years") > 0);
     /* a polar word after it is negated instead */
     assert_true(sc("no problems at all") > 0 && sc("no real instructions") < 0);
     assert_true(sc("нет проблем") > 0);
