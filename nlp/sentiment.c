@@ -387,6 +387,22 @@ static bool and_new_subject(const ctx *c, size_t j)
     return and_word(c, &c->u[j]) && j + 1 < c->n && ONE_OF(c->toks->v[c->u[j + 1].tok].norm, subj);
 }
 
+/* An answer ("no", "nah", "нет") right before a subject ("nah that's a flop", "no I love it",
+ * "нет он хороший"): it replies to what came before and does not deny the clause after it. */
+static bool answer_before_subject(const ctx *c, size_t j)
+{
+    static const char *const answers[] = {"no", "nah", "nope", "нет", "неа"};
+    static const char *const more[] = {"it", "it's", "its", "that", "that's", "thats", "this",
+                                       "он", "она", "это"};
+    const char *next;
+
+    if (c->u[j].ntok != 1 || !ONE_OF(norm_of(c, &c->u[j]), answers) || j + 1 >= c->n ||
+        !is_word(&c->u[j + 1]))
+        return false;
+    next = c->toks->v[c->u[j + 1].tok].norm;
+    return ONE_OF(next, subj) || ONE_OF(next, more);
+}
+
 /* Does a preposition stand right before unit k ("разводов на стаканах нет")? */
 static bool after_preposition(const ctx *c, size_t k)
 {
@@ -617,7 +633,7 @@ static void modify(ctx *c, size_t i)
             break; /* "а нет — сделали качественно": the dash answers the negator */
         if (!is_word(p))
             continue;
-        if (but_word(c, p) || (!neg && and_new_subject(c, j)))
+        if (but_word(c, p) || (!neg && (and_new_subject(c, j) || answer_before_subject(c, j))))
             break; /* "not cheap but good", "не ресторан а мечта": the negation stays before */
         /* A hashtag comments on the post: only words of hashtags reach its words ("#SoHappy"),
          * not the sentence before it ("...без подтверждения пользователя #Беспредел"). */

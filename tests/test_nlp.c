@@ -113,6 +113,9 @@ static void nlp_negation_flips_within_scope(void **state)
     /* scope ends at the clause: "bad" after the comma stays bad */
     /* ...and at "and" before a subject of its own */
     assert_true(sc("five songs I'd never heard and I liked every one") > 0);
+    /* ...and after an answer before a subject: the answer replies, the clause stands */
+    assert_true(sc("nah that's a flop") < 0 && sc("no I love it") > 0.4);
+    assert_true(sc("нет он хороший") > 0.4 && sc("No it is not good") < 0);
     assert_true(sc("not good, bad") < sc("not good"));
     /* negators and intensifiers of more than one word */
     assert_true(sc("Far from perfect") < 0 && sc("Anything but comfortable") < 0);
@@ -224,6 +227,8 @@ static void nlp_privative_words(void **state)
     assert_true(sc("Not fixed.") > -0.3 && sc("Not fixed.") < 0);
     /* ...and a plea for a fix is a complaint */
     assert_true(sc("After the latest update it crashes. Please fix!!") < 0);
+    /* phrases of refusal and neglect ("couldn't be bothered") */
+    assert_true(sc("couldn't be bothered to reply") < 0);
     /* "forgot" loses what it names: a forgotten birthday is no praise */
     assert_true(sc("dad forgot my birthday. again.") < 0);
     assert_true(sc("I forgot how good this song is") > 0.4);
