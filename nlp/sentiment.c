@@ -1892,8 +1892,14 @@ static void ironic_verdict(ctx *c)
     }
 }
 
+/* A reaction that may applaud in irony (lexicon option `irony` on an emoji: 👏). */
+static bool ironic_reaction(const unit *u)
+{
+    return !is_word(u) && u->v > 0 && has(u, RM_LEX_IRONY);
+}
+
 /* From j to e, up to a contrast word: is there a complaint (-PRIV_MIN or less), and praise
- * (PRIV_MIN or more)? */
+ * (PRIV_MIN or more, not counting 👏, which applauds the irony as readily)? */
 static bool complaint_after(const ctx *c, size_t j, size_t e, bool *praise)
 {
     bool complaint = false;
@@ -1903,9 +1909,19 @@ static bool complaint_after(const ctx *c, size_t j, size_t e, bool *praise)
         if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
             break;
         complaint |= c->u[j].v <= -PRIV_MIN;
-        *praise |= c->u[j].v >= PRIV_MIN;
+        *praise |= c->u[j].v >= PRIV_MIN && !ironic_reaction(&c->u[j]);
     }
     return complaint;
+}
+
+/* Praise at i turns, x IRONY, and with it the 👏 after it in its sentence: "Чудесная
+ * доставка: коробка мятая 👏". */
+static void turn_with_claps(ctx *c, size_t i, const char *why)
+{
+    turn(c, &c->u[i], why);
+    for (size_t j = i + 1; j < c->n && c->u[j].sent == c->u[i].sent; j++)
+        if (ironic_reaction(&c->u[j]))
+            turn(c, &c->u[j], why);
 }
 
 /* Praise that names its subject before a colon, then only complains: "Шикарная работа Почты
@@ -1980,7 +1996,7 @@ static void ironic_opener(ctx *c)
         else if (f == SIZE_MAX || f == w || !opener_turns(c, f, e, true))
             f = SIZE_MAX; /* a praising interjection only before "another": "Yay, another..." */
         if (f != SIZE_MAX)
-            turn(c, &c->u[f], "irony:");
+            turn_with_claps(c, f, "irony:");
         b = e;
     }
 }
@@ -2073,7 +2089,7 @@ static void ironic_thanks(ctx *c)
             } else if (o->v >= PRIV_MIN && has(o, RM_LEX_IRONY) &&
                        complaint_after(c, k + 1, sentence_end(c, k), &praise) && !praise) {
                 turn(c, t, "irony:"); /* "Спасибо за прекрасную связь, одна палка" */
-                turn(c, &c->u[k], "irony:");
+                turn_with_claps(c, k, "irony:");
             }
             break;
         }

@@ -716,6 +716,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Great service: waited 40 minutes and got the wrong order") < 0);
     assert_true(sc("Отличный товар: не линяет, не садится") > 0.4);
     assert_true(sc("Great product: sturdy, quiet, but the cord is short") > 0.4);
+    /* ...and the applause closing it is part of the irony */
+    assert_true(sc("Чудесная доставка: коробка мятая, внутри половина кружек в осколках 👏") < 0);
+    assert_true(sc("Great show tonight 👏👏") > 0.4);
     /* ...also after a neutral interjection */
     assert_true(sc("Oh great, another cream that gave me acne.") < 0);
     assert_true(sc("Ну отлично, опять списали деньги") < sc("опять списали деньги"));
