@@ -414,7 +414,7 @@ static bool try_literal_emoticon(lexer *lx)
 
         if (lx->len - start < n || memcmp(lx->s + start, e, n) || after_word(lx, start))
             continue;
-        while (e[n - 1] == '3' && start + n < lx->len && lx->s[start + n] == '3')
+        while (e[strlen(e) - 1] == '3' && start + n < lx->len && lx->s[start + n] == '3')
             n++; /* "<333" */
         if (!ends_word(lx, start + n))
             continue;

@@ -639,7 +639,10 @@ static void nlp_emoji_emoticons_and_brackets(void **state)
     assert_true(sc(":(") < 0);
     assert_true(sc("ok))))") > sc("ok)"));
     assert_true(sc("опять(((") < 0);
-    assert_true(sc("I <3 it") > 0);
+    assert_true(sc("I <3 it") > 0 && sc("see you tomorrow <333") > 0);
+    /* a last letter doubled in chat: "happyy" is "happy"; words and names stay */
+    assert_true(sc("so happyy") > 0.4 && sc("im so sadd") < -0.4);
+    assert_true(sc("assess") == 0.0 && sc("Grimm") == 0.0);
     /* an emoji closes what came before it: a negator does not reach past it */
     assert_true(sc("not today love it") < 0);
     assert_true(sc("not today \xF0\x9F\x9A\x97 love it") > 0);

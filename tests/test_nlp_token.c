@@ -95,6 +95,11 @@ static void token_western_emoticons(void **state)
     assert_int_equal(t.v[12].kind, RM_TOK_WORD);
     assert_int_equal(t.v[13].kind, RM_TOK_EMOTICON);
     assert_string_equal(t.v[13].norm, ":)");
+    /* a heart with many "3"s is one heart */
+    t = split("<333 </33");
+    assert_int_equal(t.n, 2);
+    assert_string_equal(t.v[0].norm, "<3");
+    assert_string_equal(t.v[1].norm, "</3");
 }
 
 static void token_no_emoticon_inside_words_times_and_urls(void **state)
