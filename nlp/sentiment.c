@@ -1539,12 +1539,33 @@ static double span_valence(const ctx *c, size_t b, size_t e)
     return sum;
 }
 
+/* Is the sentence [b, e) a bare denial: at most three words, a negator among them, the rest
+ * pronouns and intensifiers ("It isn't.", "It doesn't.", "Нет.", "Not at all.")? */
+static bool bare_denial(const ctx *c, size_t b, size_t e)
+{
+    size_t words = 0;
+    bool neg = false;
+
+    for (size_t j = b; j < e; j++) {
+        const unit *u = &c->u[j];
+        if (!is_word(u))
+            continue;
+        if (!u->e || (u->e->valence != 0.0f && !has(u, RM_LEX_NEG)) ||
+            !(has(u, RM_LEX_NEG | RM_LEX_FUNC) || u->e->boost > 0.0f))
+            return false;
+        neg |= has(u, RM_LEX_NEG);
+        words += u->ntok;
+    }
+    return neg && words <= 3;
+}
+
 /* With no contrast word, the sentence after the expectation may still tell what happened:
  * "Думала будет ад. Всё заняло 15 минут, на следующий день уже нормально ела". When it judges
- * the other way from what was expected from m on, returns where the expectation's sentence
- * ends; SIZE_MAX when it judges the same way ("I thought it would be great. And it was
- * great!"), not at all, or there is none. */
-static size_t answered_after(const ctx *c, size_t m)
+ * the other way from what was expected from m on, or only denies it ("I thought it would be
+ * flimsy. It isn't."; the denial then counts nothing of its own), returns where the
+ * expectation's sentence ends; SIZE_MAX when it judges the same way ("I thought it would be
+ * great. And it was great!"), not at all, or there is none. */
+static size_t answered_after(ctx *c, size_t m)
 {
     size_t e = sentence_end(c, m), f;
     double expected, told;
@@ -1553,6 +1574,11 @@ static size_t answered_after(const ctx *c, size_t m)
         return SIZE_MAX;
     f = sentence_end(c, e);
     expected = span_valence(c, m + 1, e);
+    if (expected != 0 && bare_denial(c, e, f)) {
+        for (size_t j = e; j < f; j++)
+            c->u[j].v = 0; /* "Нет." answers here; it refuses nothing */
+        return e;
+    }
     told = span_valence(c, e, f);
     return expected * told < 0 ? e : SIZE_MAX;
 }
@@ -1562,7 +1588,9 @@ static size_t answered_after(const ctx *c, size_t m)
  * матрас за 15 тысяч будет так себе, а сплю как младенец"), and a
  * contrast word later in the sentence or opening the next one, or a next sentence that judges
  * the other way. What was expected did not happen: the polar words between the modal and the
- * contrast count nothing. Comparatives keep their rule ("думал, будет лучше" is a letdown). */
+ * contrast are denied, as by "not" (evidence "unmet: ужас"): a feared flaw that did not come is
+ * mild praise, a hoped-for quality that did not is a letdown. Comparatives keep their rule
+ * ("думал, будет лучше" is a letdown). */
 static void expectation(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1585,9 +1613,12 @@ static void expectation(ctx *c)
         if (m == SIZE_MAX ||
             ((e = contrast_after(c, m)) == SIZE_MAX && (e = answered_after(c, m)) == SIZE_MAX))
             continue;
+        c->u[i].v = 0; /* a fear that did not come true: "worried it would look cheap" */
         for (size_t j = m + 1; j < e; j++)
-            if (!has(&c->u[j], RM_LEX_CMP))
-                c->u[j].v = 0;
+            if (!has(&c->u[j], RM_LEX_CMP) && c->u[j].v != 0) {
+                c->u[j].term = join_terms(c, "unmet:", evidence_term(c, &c->u[j]));
+                c->u[j].v *= c->u[j].v > 0 ? NEG_POS : NEG_NEG;
+            }
         i = e;
     }
 }

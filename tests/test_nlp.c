@@ -570,6 +570,8 @@ static void nlp_expectation_overturned(void **state)
     assert_true(sc("I thought it would be flimsy, but it's solid") >
                 sc("it would be flimsy, but it's solid"));
     assert_true(sc("I thought it would be great but it broke in a week") < 0);
+    /* what did not happen is denied: a feared flaw is mild praise, a hope a letdown */
+    assert_true(sc("Думала, будет ужас, а нет") > 0 && sc("думала, будет супер, а нет") < 0);
     /* the thing expected may be named between the expectation and the modal */
     assert_true(sc("Думала матрас за 15 тысяч будет так себе, а он отличный") >
                 sc("Матрас за 15 тысяч будет так себе, а он отличный"));
@@ -583,6 +585,12 @@ static void nlp_expectation_overturned(void **state)
     assert_true(sc("I thought it would be flimsy. It's very sturdy.") >
                 sc("It would be flimsy. It's very sturdy."));
     assert_true(sc("Думала будет ужас. Так и вышло, ужас.") < -0.5);
+    /* ...and so does a bare denial, which then refuses nothing; a fear that did not come
+     * true counts nothing */
+    assert_true(sc("I thought it would be flimsy. It isn't.") > 0);
+    assert_true(sc("Was worried it would look cheap in person. It doesn't.") > 0);
+    assert_true(sc("Боялась, что будет маломерить, но нет") > 0);
+    assert_true(sc("I'm worried it will break soon") < 0);
     /* "thought it was" tells a past belief, often a true one */
     assert_true(sc("I thought it was great, but the ending dragged") ==
                 sc("it was great, but the ending dragged"));
