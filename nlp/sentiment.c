@@ -1785,6 +1785,15 @@ static bool names_subject(const ctx *c, const unit *u)
  * product though" answers what came before) and no named subject ("Price: great" rates, and so
  * does a plain word before the praise: "Product is great.", "Сам товар отличный"; one after it
  * is what the irony is about: "Great trade.", "Шикарная политика.")? */
+/* "as always", "again", "как всегда": after a verdict they say the irony is a habit. */
+static bool habit_tag(const ctx *c, const unit *u)
+{
+    static const char *const phrases[] = {"as always", "as usual", "как всегда", "как обычно"};
+    static const char *const words[] = {"again", "опять", "снова"};
+
+    return (u->e && ONE_OF(u->e->term, phrases)) || (u->ntok == 1 && ONE_OF(norm_of(c, u), words));
+}
+
 static bool bare_verdict(const ctx *c, size_t b, size_t e)
 {
     size_t words = 0;
@@ -1793,6 +1802,8 @@ static bool bare_verdict(const ctx *c, size_t b, size_t e)
     for (size_t j = b; j < e; j++) {
         const unit *u = &c->u[j];
         double v = u->v * u->w;
+        if (praise && habit_tag(c, u))
+            continue; /* "Perfect timing as always." */
         if (v < 0 || has(u, RM_LEX_ALTHOUGH) || (is_word(u) && but_word(c, u)) ||
             (v > 0 && !thanked && !has(u, RM_LEX_IRONY | RM_LEX_THANKS)) ||
             names_subject(c, u) || (is_word(u) && !u->e && !praise))

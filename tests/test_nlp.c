@@ -779,6 +779,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Ждала долго, а он отличный") > 0);
     /* praise with no complaint before it, and a first sentence, stay praise */
     assert_true(sc("Arrived fast. Great!") > 0 && sc("Great.") > 0);
+    /* "as always", "как всегда" after the verdict say the irony is a habit */
+    assert_true(sc("Woke up with pink eye. Perfect timing as always.") < 0);
+    assert_true(sc("Delivered on time. Great as always.") > 0.4);
 }
 
 static void nlp_social_posts(void **state)
