@@ -2092,6 +2092,25 @@ static void conditional_praise(ctx *c)
     }
 }
 
+/* Praise offered as a consolation is a letdown: "Ну хоть попкорн был вкусный", "Хотя бы
+ * упаковка целая". "ну хоть" or "хотя бы" opening its clause turns the praise of that clause,
+ * x IRONY (evidence "consolation: вкусный"). English "at least" and a bare "хоть" look on the
+ * bright side as often ("at least I won", "хоть кто-то заботится )"): left alone. */
+static void consolation(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        const unit *u = &c->u[i];
+        size_t t = u->tok;
+        if (!is_word(u) || prev_word(c, i) ||
+            !((tok_is(c, t, "ну") && tok_is(c, t + 1, "хоть")) ||
+              (tok_is(c, t, "хотя") && tok_is(c, t + 1, "бы"))))
+            continue;
+        for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i + 1].clause; j++)
+            if (c->u[j].v > 0) /* the clause of "хоть", a contrast word, or of "бы" */
+                turn(c, &c->u[j], "consolation:");
+    }
+}
+
 /* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
  * bed bugs", "Спасибо МТС за списанные деньги". After the thanks word (and any mentions or
  * names the lexicon does not know, set off by commas or not) comes "for" or "за", and the
@@ -2391,6 +2410,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     ironic_opener(&c);
     ironic_thanks(&c);
     conditional_praise(&c);
+    consolation(&c);
     declining_thanks(&c);
     mocked(&c);
     closing(&c);

@@ -775,6 +775,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Great phone if you like big screens") > 0.4);
     assert_true(sc("Очень \"удобные\" туфли, особенно если любите пластыри") < 0);
     assert_true(sc("Can't decide if I loved the ending or hated it") > -0.3);
+    /* praise offered as a consolation ("ну хоть", "хотя бы") is a letdown; "хоть и" is
+     * "although", and English "at least" looks on the bright side as often */
+    assert_true(sc("ну хоть попкорн был вкусный") < 0 && sc("Хотя бы упаковка целая") < 0);
+    assert_true(sc("Хоть и дорого, но качественно") > 0.4);
     /* "а" is a contrast: what follows it is no ironic verdict */
     assert_true(sc("Ждала долго, а он отличный") > 0);
     /* praise with no complaint before it, and a first sentence, stay praise */
