@@ -1011,6 +1011,8 @@ static void nlp_stems_do_not_collide(void **state)
 {
     rm_sentiment s;
     (void)state;
+    /* "walked off" (left) is no "walk-off" (a winning hit) */
+    assert_true(sc("he just walked off") == 0.0 && sc("walk-off homer in the 9th") > 0);
     /* "любой" (any) and "любить" (to love) share the Snowball stem "люб" */
     assert_true(sc("любой цвет") == 0.0);
     assert_true(sc("люблю этот цвет") > 0);
