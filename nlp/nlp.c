@@ -245,39 +245,41 @@ static void set_elongated_key(const rm_lexicon *lex, rm_term_tok *t, const rm_to
     }
 }
 
-/* "happyy", "funn", "спасибоо": a word the lexicon does not know whose last letter is doubled
- * is looked up without the repeat when that finds a polar word of three letters or more as it
- * stands, not by stem ("sadd" is "sad"; "butt" stays: "but" judges nothing; "add" stays: "ad"
- * is too short). Not a form in "-es": "assess" and "caress" are words, not "asses" and
- * "cares" drawn out. Capitalised words are names ("Grimm", "Tripp"), unless all in capitals. */
-static void set_doubled_key(const rm_lexicon *lex, rm_term_tok *t, const rm_token *tok,
-                            rm_stemmer *st, rm_arena *a)
+/* "happyy", "funn", "спасибоо": a word the lexicon does not know (the caller looked) whose
+ * last letter is doubled is looked up without the repeat when that finds a polar word of three
+ * letters or more as it stands, not by stem ("sadd" is "sad"; "butt" stays: "but" judges
+ * nothing; "add" stays: "ad" is too short). Not a form in "-es": "assess" and "caress" are
+ * words, not "asses" and "cares" drawn out. Capitalised words are names ("Grimm", "Tripp"),
+ * unless all in capitals. Returns whether t now holds the shorter key, with *payload. */
+static bool shorten_doubled(const rm_lexicon *lex, rm_term_tok *t, const rm_token *tok,
+                            rm_stemmer *st, rm_arena *a, uint32_t *payload)
 {
     const char *s = tok->norm;
     size_t len = tok->norm_len, w = 1, chars = 0;
     rm_term_tok shorter = *t;
-    uint32_t payload;
     char *cut;
 
-    set_key(t, st, s, len, a);
+    if (tok->kind != RM_TOK_WORD || !t->norm || (tok->flags & RM_TOK_ELONG) ||
+        (tok->flags & (RM_TOK_UPPER1 | RM_TOK_CAPS)) == RM_TOK_UPPER1)
+        return false;
     while (w < len && ((unsigned char)s[len - w] & 0xC0) == 0x80)
         w++;
-    if ((tok->flags & (RM_TOK_UPPER1 | RM_TOK_CAPS)) == RM_TOK_UPPER1 || len < 2 * w ||
-        memcmp(s + len - w, s + len - 2 * w, w) ||
-        rm_termset_match(rm_lex_terms(lex), t, 1, 0, 1, &payload))
-        return;
+    if (len < 2 * w || memcmp(s + len - w, s + len - 2 * w, w))
+        return false;
     for (size_t i = 0; i < len - w; i++)
         chars += ((unsigned char)s[i] & 0xC0) != 0x80;
     if (chars < 3 || (len - w >= 2 && !memcmp(s + len - w - 2, "es", 2)))
-        return; /* "assess", "caress" are words, not "asses", "cares" drawn out */
+        return false;
     cut = rm_arena_alloc(a, len - w + 1);
     memcpy(cut, s, len - w);
     cut[len - w] = '\0';
     set_key(&shorter, st, cut, len - w, a);
-    if (rm_termset_match(rm_lex_terms(lex), &shorter, 1, 0, 1, &payload) &&
-        rm_lex_entry_at(lex, payload)->valence != 0.0f &&
-        !strcmp(rm_lex_entry_at(lex, payload)->term, cut))
-        *t = shorter; /* the word itself, not a stem: "assess" is no "asses" */
+    if (!rm_termset_match(rm_lex_terms(lex), &shorter, 1, 0, 1, payload) ||
+        rm_lex_entry_at(lex, *payload)->valence == 0.0f ||
+        strcmp(rm_lex_entry_at(lex, *payload)->term, cut))
+        return false;
+    *t = shorter;
+    return true;
 }
 
 /* In Russian text a capitalised Latin word is a name ("МТС Smart", "Samsung Galaxy Note"),
@@ -300,7 +302,7 @@ static void term_token(const rm_nlp *nlp, const rm_token *tok, rm_lang text_lang
         if (tok->flags & RM_TOK_ELONG)
             set_elongated_key(nlp->lex, t, tok, st, a);
         else
-            set_doubled_key(nlp->lex, t, tok, st, a);
+            set_key(t, st, tok->norm, tok->norm_len, a);
         break;
     case RM_TOK_EMOJI:
     case RM_TOK_EMOTICON:
@@ -321,10 +323,12 @@ static rm_term_tok *term_tokens(const rm_nlp *nlp, const rm_tokens *toks, rm_lan
 
     for (size_t i = 0; i < toks->n; i++) {
         uint32_t payload;
+        bool known;
         term_token(nlp, &toks->v[i], lang, st, a, &tt[i]);
+        known = rm_termset_match(rm_lex_terms(nlp->lex), tt, toks->n, i, 1, &payload) ||
+                shorten_doubled(nlp->lex, &tt[i], &toks->v[i], st, a, &payload);
         /* Negators get their class now, so phrases such as "<neg> fit" can match them. */
-        if (rm_termset_match(rm_lex_terms(nlp->lex), tt, toks->n, i, 1, &payload) &&
-            (rm_lex_entry_at(nlp->lex, payload)->flags & RM_LEX_NEG))
+        if (known && (rm_lex_entry_at(nlp->lex, payload)->flags & RM_LEX_NEG))
             tt[i].cls |= RM_TERM_CLS_NEG;
     }
     rm_stem_release(nlp->pool, st);

@@ -391,13 +391,13 @@ static bool and_new_subject(const ctx *c, size_t j)
  * "нет он хороший"): it replies to what came before and does not deny the clause after it. */
 static bool answer_before_subject(const ctx *c, size_t j)
 {
-    static const char *const answers[] = {"no", "nah", "nope", "нет", "неа"};
+    static const char *const answers[] = {"no", "nah", "nope", "нет"};
     static const char *const more[] = {"it", "it's", "its", "that", "that's", "thats", "this",
                                        "он", "она", "это"};
     const char *next;
 
-    if (c->u[j].ntok != 1 || !ONE_OF(norm_of(c, &c->u[j]), answers) || j + 1 >= c->n ||
-        !is_word(&c->u[j + 1]))
+    if (!has(&c->u[j], RM_LEX_NEG) || c->u[j].ntok != 1 || j + 1 >= c->n ||
+        !is_word(&c->u[j + 1]) || !ONE_OF(norm_of(c, &c->u[j]), answers))
         return false;
     next = c->toks->v[c->u[j + 1].tok].norm;
     return ONE_OF(next, subj) || ONE_OF(next, more);
