@@ -1779,12 +1779,6 @@ static bool names_subject(const ctx *c, const unit *u)
     return dash(c, u) || colon(c, u);
 }
 
-/* Is the sentence [b, e) a bare verdict: at most VERDICT_WORDS words, praise only by words
- * the lexicon marks `irony` ("great", "perfect", "отлично") or `thanks` (opened by thanks,
- * any praise and two words more: "Спасибо, очень помогли"), no complaint, no contrast ("Great
- * product though" answers what came before) and no named subject ("Price: great" rates, and so
- * does a plain word before the praise: "Product is great.", "Сам товар отличный"; one after it
- * is what the irony is about: "Great trade.", "Шикарная политика.")? */
 /* "as always", "again", "как всегда": after a verdict they say the irony is a habit. */
 static bool habit_tag(const ctx *c, const unit *u)
 {
@@ -1794,6 +1788,12 @@ static bool habit_tag(const ctx *c, const unit *u)
     return (u->e && ONE_OF(u->e->term, phrases)) || (u->ntok == 1 && ONE_OF(norm_of(c, u), words));
 }
 
+/* Is the sentence [b, e) a bare verdict: at most VERDICT_WORDS words, praise only by words
+ * the lexicon marks `irony` ("great", "perfect", "отлично") or `thanks` (opened by thanks,
+ * any praise and two words more: "Спасибо, очень помогли"), no complaint, no contrast ("Great
+ * product though" answers what came before) and no named subject ("Price: great" rates, and so
+ * does a plain word before the praise: "Product is great.", "Сам товар отличный"; one after it
+ * is what the irony is about: "Great trade.", "Шикарная политика.")? */
 static bool bare_verdict(const ctx *c, size_t b, size_t e)
 {
     size_t words = 0;
@@ -2125,10 +2125,9 @@ static void ironic_thanks(ctx *c)
     for (size_t i = 0; i < c->n; i++) {
         unit *t = &c->u[i];
         size_t j = i + 1;
-        bool praise;
+        bool praise, num = false;
         if (!has(t, RM_LEX_THANKS) || t->v <= 0)
             continue;
-        bool num = false;
         while (j < c->n && (c->u[j].kind == RM_TOK_MENTION || comma(c, &c->u[j]) ||
                             (is_word(&c->u[j]) && !c->u[j].e &&
                              !ONE_OF(norm_of(c, &c->u[j]), for_words))))
@@ -2184,8 +2183,10 @@ static void declining_thanks(ctx *c)
  * Praise of at least PRIV_MIN turns, x IRONY. */
 static bool mocks_at(const ctx *c, size_t i)
 {
-    if (!has(&c->u[i], RM_LEX_MOCKS) || !is_word(&c->u[i]))
-        return has(&c->u[i], RM_LEX_MOCKS);
+    if (!has(&c->u[i], RM_LEX_MOCKS))
+        return false;
+    if (!is_word(&c->u[i]))
+        return true; /* 🙃 */
     if (i == 0 || !comma(c, &c->u[i - 1]))
         return false;
     for (size_t j = i + 1; j < c->n && c->u[j].sent == c->u[i].sent; j++)

@@ -410,11 +410,12 @@ static bool try_literal_emoticon(lexer *lx)
     for (size_t i = 0; i < RM_ARRAY_LEN(literal_emoticons); i++) {
         const char *e = literal_emoticons[i];
         size_t n = strlen(e), start = lx->pos;
+        bool heart = e[n - 1] == '3';
         rm_token *tok;
 
         if (lx->len - start < n || memcmp(lx->s + start, e, n) || after_word(lx, start))
             continue;
-        while (e[strlen(e) - 1] == '3' && start + n < lx->len && lx->s[start + n] == '3')
+        while (heart && start + n < lx->len && lx->s[start + n] == '3')
             n++; /* "<333" */
         if (!ends_word(lx, start + n))
             continue;
