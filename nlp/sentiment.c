@@ -1585,12 +1585,14 @@ static size_t answered_after(ctx *c, size_t m)
 
 /* "Думала, будет очередной синтетический ужас, а нет", "I thought it would be flimsy, but":
  * an expectation word (`expect`) not negated, a modal within five plain words after it ("думала
- * матрас за 15 тысяч будет так себе, а сплю как младенец"), and a
- * contrast word later in the sentence or opening the next one, or a next sentence that judges
- * the other way. What was expected did not happen: the polar words between the modal and the
- * contrast are denied, as by "not" (evidence "unmet: ужас"): a feared flaw that did not come is
- * mild praise, a hoped-for quality that did not is a letdown. Comparatives keep their rule
- * ("думал, будет лучше" is a letdown). */
+ * матрас за 15 тысяч будет так себе, а сплю как младенец"), and a contrast word later in the
+ * sentence or opening the next one, or a next sentence that judges the other way. "expected"
+ * and "ожидала" (`irr` too) may instead name the thing expected as their object, two plain
+ * words at most before it in their clause ("expecting a cash grab", "ожидала ужас, а
+ * получила"). What was expected did not happen: the polar words between the modal (or the
+ * object) and the contrast are denied, as by "not" (evidence "unmet: ужас"): a feared flaw that
+ * did not come is mild praise, a hoped-for quality that did not is a letdown. Comparatives keep
+ * their rule ("думал, будет лучше" is a letdown). */
 static void expectation(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1606,8 +1608,11 @@ static void expectation(ctx *c)
                 m = k;
                 break;
             }
-            if (c->u[k].v != 0)
+            if (c->u[k].v != 0) {
+                if (has(&c->u[i], RM_LEX_IRR) && words <= 2 && c->u[k].clause == c->u[i].clause)
+                    m = k - 1; /* "expecting a cash grab": the thing expected is named */
                 break; /* what is expected starts at the modal: the words before name a thing */
+            }
             words++;
         }
         if (m == SIZE_MAX ||

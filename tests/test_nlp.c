@@ -591,6 +591,12 @@ static void nlp_expectation_overturned(void **state)
     assert_true(sc("Was worried it would look cheap in person. It doesn't.") > 0);
     assert_true(sc("Боялась, что будет маломерить, но нет") > 0);
     assert_true(sc("I'm worried it will break soon") < 0);
+    /* "expected", "ожидала" may name what was expected as their object, in their clause */
+    assert_true(sc("Expecting the worst, but it was fine") > 0);
+    assert_true(sc("Ожидала ужас, а получила отличную вещь") >
+                sc("Ужас, а получила отличную вещь"));
+    assert_true(sc("I expected great quality but got junk") < sc("great quality but got junk"));
+    assert_true(sc("Exactly what I expected, great quality") > 0);
     /* "thought it was" tells a past belief, often a true one */
     assert_true(sc("I thought it was great, but the ending dragged") ==
                 sc("it was great, but the ending dragged"));
