@@ -192,7 +192,7 @@ static const struct {
     {"irony", RM_LEX_IRONY}, {"nil", RM_LEX_NIL}, {"after", RM_LEX_AFTER},
     {"expect", RM_LEX_EXPECT}, {"outcome", RM_LEX_OUTCOME}, {"grade", RM_LEX_GRADE},
     {"thanks", RM_LEX_THANKS}, {"num", RM_LEX_NUM},
-    {"middling", RM_LEX_MIDDLING}, {"mocks", RM_LEX_MOCKS},
+    {"middling", RM_LEX_MIDDLING}, {"mocks", RM_LEX_MOCKS}, {"limits", RM_LEX_LIMITS},
 };
 
 static uint64_t flag_option(const char *o)

@@ -124,6 +124,9 @@
 /* a reaction that mocks what its sentence praises (🙃, 🙄, 😒): "Love how they charge me for
  * the air I breathe 🙃" */
 #define RM_LEX_MOCKS (UINT64_C(1) << 41)
+/* a condition that closes its clause ("when it works", "когда работает"): the praise before
+ * it holds only some of the time ("Great app when it works") */
+#define RM_LEX_LIMITS (UINT64_C(1) << 42)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

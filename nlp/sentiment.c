@@ -2186,18 +2186,23 @@ static void declining_thanks(ctx *c)
  * посреди финала. Благодарю, очень вовремя 🙃". So do words that mock what the comma before
  * them closes, ending their sentence: "Работа мечты, говорили они", "Easy setup, they said".
  * Praise of at least PRIV_MIN turns, x IRONY. */
+/* Do only punctuation and reactions follow unit i in its sentence? */
+static bool ends_sentence(const ctx *c, size_t i)
+{
+    for (size_t j = i + 1; j < c->n && c->u[j].sent == c->u[i].sent; j++)
+        if (!trails(&c->u[j]) && !is_reaction(&c->u[j]))
+            return false;
+    return true;
+}
+
 static bool mocks_at(const ctx *c, size_t i)
 {
     if (!has(&c->u[i], RM_LEX_MOCKS))
         return false;
     if (!is_word(&c->u[i]))
         return true; /* 🙃 */
-    if (i == 0 || !comma(c, &c->u[i - 1]))
-        return false;
-    for (size_t j = i + 1; j < c->n && c->u[j].sent == c->u[i].sent; j++)
-        if (!trails(&c->u[j]) && !is_reaction(&c->u[j]))
-            return false; /* "Great food, they said we could sit anywhere" reports */
-    return true;
+    /* not "Great food, they said we could sit anywhere": that reports */
+    return i > 0 && comma(c, &c->u[i - 1]) && ends_sentence(c, i);
 }
 
 static void mocked(ctx *c)
@@ -2208,6 +2213,37 @@ static void mocked(ctx *c)
         for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
             if (c->u[j].v >= PRIV_MIN)
                 turn(c, &c->u[j], "mocked:");
+    }
+}
+
+/* ---- praise on a condition ---- */
+
+/* A condition (lexicon option `limits`: "when it works", "когда работает") closing its clause
+ * says the praise before it holds only some of the time: "Great app when it works", "The game
+ * is fun when it works. Which is about 40% of the time." The praise of at least PRIV_MIN before
+ * it in its sentence, back to a contrast word, turns (x IRONY); a condition that is its whole
+ * sentence turns the praise of the sentence before ("Vacuum is great... when it works."). One
+ * with no praise before it that the sentence goes on after is the condition of what follows,
+ * and counts nothing: "but when it works, nothing else comes close". */
+static void limited(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        uint32_t s = c->u[i].sent;
+        bool turned = false;
+        if (!has(&c->u[i], RM_LEX_LIMITS) || !last_word_of_clause(c, i))
+            continue;
+        if (opens_sentence(c, i) && ends_sentence(c, i)) {
+            if (s == 0)
+                continue;
+            s--;
+        }
+        for (size_t j = i; j-- > 0 && c->u[j].sent >= s && !but_word(c, &c->u[j]);)
+            if (c->u[j].v >= PRIV_MIN) {
+                turn(c, &c->u[j], "limited:");
+                turned = true;
+            }
+        if (!turned && !ends_sentence(c, i))
+            c->u[i].v = 0;
     }
 }
 
@@ -2419,6 +2455,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     consolation(&c);
     declining_thanks(&c);
     mocked(&c);
+    limited(&c);
     closing(&c);
     middling_mark(&c);
     out->sum = total(&c, out);

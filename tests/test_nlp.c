@@ -769,6 +769,15 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Работа мечты, говорили они.") < 0);
     assert_true(sc("It'll be fun, they said.") < 0);
     assert_true(sc("Great food, they said we could sit anywhere") > 0.4);
+    /* praise that holds only some of the time: a condition closing its clause turns it, in its
+     * sentence or, standing alone, the one before; one that opens a clause is no complaint */
+    s = run("Great app when it works");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "limited: great"));
+    assert_true(sc("Отличный пылесос, когда работает.") < 0);
+    assert_true(sc("Vacuum is great... when it works.") < 0);
+    assert_true(sc("Slow at times, but when it works, nothing else comes close") ==
+                sc("Slow at times, but nothing else comes close"));
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
