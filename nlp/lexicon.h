@@ -127,6 +127,10 @@
 /* a condition that closes its clause ("when it works", "когда работает"): the praise before
  * it holds only some of the time ("Great app when it works") */
 #define RM_LEX_LIMITS (UINT64_C(1) << 42)
+/* the condition of an unreal past or present ("если бы не", "if not for"): what it names
+ * happened, what the sentence says would have followed did not ("Всё было бы отлично, если бы
+ * не грязь") */
+#define RM_LEX_UNREAL (UINT64_C(1) << 43)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

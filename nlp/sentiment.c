@@ -2247,6 +2247,60 @@ static void limited(ctx *c)
     }
 }
 
+/* ---- what would have been ---- */
+
+/* "Всё было бы отлично, если бы не грязь в номере", "Would be a great hotel if it weren't for
+ * the noise", "Если бы не доставка, поставила бы 5": the condition (lexicon option `unreal`)
+ * names what happened and keeps its sign (its "не" denies nothing); the praise of the
+ * consequence, which did not happen, turns (x IRONY, evidence "unreal: отличный") unless it is
+ * unreal already. A complaint there stays: "if not for the cast it would be a total loss" still
+ * blames (critics write so; turning it lost eval rows). The consequence is the words before the
+ * condition back to the start of the clause before its own, or, when the condition opens its
+ * sentence, the clause after its own ("Если бы не он, я бы не справилась" thanks him). */
+/* Is unit j unreal already: denied by an unreal negator, or a term that holds "бы" ("бы не
+ * справилась" is an entry of its own)? */
+static bool unreal_already(const ctx *c, size_t j)
+{
+    const unit *u = &c->u[j];
+
+    for (size_t t = u->tok; t < u->tok + u->ntok; t++)
+        if (token_flags(c, t) & RM_LEX_IRR)
+            return true;
+    if (!u->negated)
+        return false;
+    for (size_t k = j; k-- > 0 && c->u[k].clause == u->clause;)
+        if (has(&c->u[k], RM_LEX_NEG))
+            return has(&c->u[k], RM_LEX_IRR); /* "would have been", not "бы не успели" */
+    return false;
+}
+
+static void unreal(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        size_t b, e;
+        if (!has(&c->u[i], RM_LEX_UNREAL))
+            continue;
+        if (opens_sentence(c, i)) {
+            for (b = i; b < c->n && c->u[b].clause == c->u[i].clause;)
+                b++;
+            for (e = b; e < c->n && c->u[e].clause == c->u[b].clause;)
+                e++;
+            if (b >= c->n || c->u[b].sent != c->u[i].sent)
+                continue;
+        } else {
+            uint32_t from = c->u[i].clause;
+            if (i > 0 && c->u[i - 1].clause != from)
+                from = c->u[i - 1].clause; /* the condition opens its clause */
+            for (b = i; b > 0 && c->u[b - 1].clause >= from;)
+                b--;
+            e = i;
+        }
+        for (size_t j = b; j < e; j++)
+            if (c->u[j].v > 0 && !unreal_already(c, j))
+                turn(c, &c->u[j], "unreal:");
+    }
+}
+
 /* ---- the closing reaction ---- */
 
 /* Reactions that close a post after some text are the writer's verdict on all of it: "Making
@@ -2453,6 +2507,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     ironic_thanks(&c);
     conditional_praise(&c);
     consolation(&c);
+    unreal(&c);
     declining_thanks(&c);
     mocked(&c);
     limited(&c);

@@ -778,6 +778,15 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Vacuum is great... when it works.") < 0);
     assert_true(sc("Slow at times, but when it works, nothing else comes close") ==
                 sc("Slow at times, but nothing else comes close"));
+    /* the condition of an unreal past names what happened; the praise that would have followed
+     * did not ("would have been" denies on its own, "бы не справилась" is an entry) */
+    s = run("Всё было бы отлично, если бы не грязь в номере");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "unreal: отличный"));
+    assert_true(sc("Would be a great hotel if it weren't for the noise") < 0);
+    assert_true(sc("It would have been perfect if not for the noise") < 0);
+    assert_true(sc("Если бы не доставка, поставила бы 5") < 0);
+    assert_true(sc("Если бы не он, я бы не справилась") > 0);
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
