@@ -107,6 +107,9 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("не хороший") < 0);
     assert_true(sc("не плохой") > 0);
     assert_true(sc("без проблем") > 0);
+    /* what is done "instead of" something: that did not happen */
+    assert_true(sc("It adapts when you miss a day instead of guilting you.") > 0);
+    assert_true(sc("Instead of helping, the clerk just shrugged.") < 0);
     /* Russian negative concord: "ни разу не пожалела" negates once */
     assert_true(sc("ни разу не пожалела") > 0);
     assert_true(sc("никаких проблем не было") > 0);
