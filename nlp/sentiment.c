@@ -1427,6 +1427,23 @@ static bool occasion_of_purchase(const ctx *c, size_t i)
     return false;
 }
 
+/* The plain negator right before the rating at unit i, past function words ("not a 5 star
+ * hotel"? no: that one is a class; "Not 5 stars, more like 3", "Used to be 5 stars", "Never a 1
+ * star experience", "Would have been 5 stars"), or NULL. */
+static const unit *rating_denier(const ctx *c, size_t i)
+{
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;) {
+        const unit *p = &c->u[j];
+        if (!is_word(p))
+            return NULL;
+        if (p->e && has(p, RM_LEX_NEG) && p->e->valence == 0.0f)
+            return p;
+        if (!p->e || !has(p, RM_LEX_FUNC))
+            return NULL;
+    }
+    return NULL;
+}
+
 static void valence(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1436,6 +1453,7 @@ static void valence(ctx *c)
         if (((u->kind == RM_TOK_NUM || number_word_at(c, u)) &&
              (rating_at(c, i, &r, &span) || mark_at(c, i, &r, &span))) ||
             grade_at(c, i, &r, &span) || stars_at(c, i, &r, &span)) {
+            const unit *no = rating_denier(c, i);
             u->v = RM_MAX(-RATING_CAP, RM_MIN(RATING_CAP, (r - RATING_MID) * RATING_SCALE));
             if (r >= MID_MARK_LO && r <= MID_MARK_HI)
                 c->mid_marks++;
@@ -1445,6 +1463,10 @@ static void valence(ctx *c)
             u->term = rm_arena_strndup(c->a, c->text + c->toks->v[u->tok].start,
                                        c->toks->v[u->tok + span - 1].end -
                                            c->toks->v[u->tok].start);
+            if (no) { /* "used to be 5 stars" */
+                u->v *= u->v > 0 ? NEG_POS : NEG_NEG;
+                u->term = join_terms(c, no->e->term, u->term);
+            }
             while (i + 1 < c->n && c->u[i + 1].tok < u->tok + span)
                 i++; /* the rest of the rating counts nothing of its own: "★★★★☆", "5 stars" */
             continue;

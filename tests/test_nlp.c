@@ -892,6 +892,7 @@ static void nlp_social_posts(void **state)
 
 static void nlp_ecommerce_phrases(void **state)
 {
+    rm_sentiment s;
     (void)state;
     /* service that does not happen: negated verbs of delivery and connection, "не удалось" */
     assert_true(sc("платежи не проходят") < 0);
@@ -965,6 +966,11 @@ static void nlp_ecommerce_phrases(void **state)
     assert_true(sc("would give 6 stars if I could") > 0.4); /* more than the top is the top */
     /* a rating counts once: its second number is no rating of its own */
     assert_true(sc("10 out of 10 stars") == sc("10 out of 10"));
+    /* a negator right before a rating denies it, as it denies a word */
+    s = run("Used to be 5 stars.");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "used to be 5 stars"));
+    assert_true(sc("Never a 1 star experience here") > 0 && sc("Не 5 звезд, а 3") < 0);
     assert_true(sc("press 1 start button") == 0.0 && sc("the Windows 8 start screen") == 0.0);
     /* a hotel's stars are its class, and other people's stars are their reviews */
     assert_true(sc("For a 5 star hotel, the service was appalling") < 0);
