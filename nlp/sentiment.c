@@ -2138,6 +2138,43 @@ static void consolation(ctx *c)
     }
 }
 
+/* Does the relief at token t open a sentence: "thankfully", "luckily", "fortunately", "good
+ * thing", "хорошо(,) что", "к счастью", "слава богу"? */
+static bool relief_at(const ctx *c, size_t t)
+{
+    static const char *const one[] = {"thankfully", "luckily", "fortunately"};
+
+    return tok_one_of(c, t, one, RM_ARRAY_LEN(one)) ||
+           (tok_is(c, t, "good") && tok_is(c, t + 1, "thing")) ||
+           (tok_is(c, t, "хорошо") && (tok_is(c, t + 1, "что") ||
+                                       (comma_tok(c, t + 1) && tok_is(c, t + 2, "что")))) ||
+           (tok_is(c, t, "к") && tok_is(c, t + 1, "счастью")) ||
+           (tok_is(c, t, "слава") && tok_is(c, t + 1, "богу"));
+}
+
+/* Relief after a mishap is no praise: "Fell apart at the seam. Thankfully I was at home",
+ * "Пауэрбанк вздулся через месяц. Хорошо что дома заметил". A relief opening a sentence after
+ * one that complains (its valence below 0) tells of the worse that did not happen: the praise
+ * of its sentence counts nothing. After no complaint it praises ("Thankfully it fits!"). */
+static void relief(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        size_t b, e;
+        if (!is_word(&c->u[i]) || !opens_sentence(c, i) || c->u[i].sent == 0 ||
+            !relief_at(c, c->u[i].tok))
+            continue;
+        for (b = i; b > 0 && c->u[b - 1].sent + 1 >= c->u[i].sent;)
+            b--; /* the sentence before starts at b */
+        if (span_valence(c, b, i) >= 0)
+            continue;
+        e = sentence_end(c, i);
+        for (size_t j = i; j < e; j++)
+            if (c->u[j].v > 0)
+                c->u[j].v = 0;
+        i = e - 1;
+    }
+}
+
 /* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
  * bed bugs", "Спасибо МТС за списанные деньги". After the thanks word (and any mentions or
  * names the lexicon does not know, set off by commas or not) comes "for" or "за", and the
@@ -2529,6 +2566,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     ironic_thanks(&c);
     conditional_praise(&c);
     consolation(&c);
+    relief(&c);
     unreal(&c);
     declining_thanks(&c);
     mocked(&c);

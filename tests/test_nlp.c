@@ -790,6 +790,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("It would have been perfect if not for the noise") < 0);
     assert_true(sc("Если бы не доставка, поставила бы 5") < 0);
     assert_true(sc("Если бы не он, я бы не справилась") > 0);
+    /* relief after a mishap is no praise; after nothing bad it praises */
+    assert_true(sc("Dye ran all over my towels. Good thing I didn't wash it with my shirts") < 0);
+    assert_true(sc("Пауэрбанк вздулся через месяц. Хорошо, что дома заметил") < 0);
+    assert_true(sc("Thankfully it fits!") > 0.4);
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
