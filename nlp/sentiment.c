@@ -1427,9 +1427,9 @@ static bool occasion_of_purchase(const ctx *c, size_t i)
     return false;
 }
 
-/* The plain negator right before the rating at unit i, past function words ("not a 5 star
- * hotel"? no: that one is a class; "Not 5 stars, more like 3", "Used to be 5 stars", "Never a 1
- * star experience", "Would have been 5 stars"), or NULL. */
+/* The plain negator (a `neg` entry of no valence) right before the rating at unit i, past
+ * function words: "Not 5 stars, more like 3", "Used to be 5 stars", "Never a 1 star
+ * experience", "Would have been 5 stars". NULL if there is none. */
 static const unit *rating_denier(const ctx *c, size_t i)
 {
     for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;) {
@@ -2308,14 +2308,6 @@ static void limited(ctx *c)
 
 /* ---- what would have been ---- */
 
-/* "Всё было бы отлично, если бы не грязь в номере", "Would be a great hotel if it weren't for
- * the noise", "Если бы не доставка, поставила бы 5": the condition (lexicon option `unreal`)
- * names what happened and keeps its sign (its "не" denies nothing); the praise of the
- * consequence, which did not happen, turns (x IRONY, evidence "unreal: отличный") unless it is
- * unreal already. A complaint there stays: "if not for the cast it would be a total loss" still
- * blames (critics write so; turning it lost eval rows). The consequence is the words before the
- * condition back to the start of the clause before its own, or, when the condition opens its
- * sentence, the clause after its own ("Если бы не он, я бы не справилась" thanks him). */
 /* Is unit j unreal already: denied by an unreal negator, or a term that holds "бы" ("бы не
  * справилась" is an entry of its own)? */
 static bool unreal_already(const ctx *c, size_t j)
@@ -2333,6 +2325,14 @@ static bool unreal_already(const ctx *c, size_t j)
     return false;
 }
 
+/* "Всё было бы отлично, если бы не грязь в номере", "Would be a great hotel if it weren't for
+ * the noise", "Если бы не доставка, поставила бы 5": the condition (lexicon option `unreal`)
+ * names what happened and keeps its sign (its "не" denies nothing); the praise of the
+ * consequence, which did not happen, turns (x IRONY, evidence "unreal: отличный") unless it is
+ * unreal already. A complaint there stays: "if not for the cast it would be a total loss" still
+ * blames (critics write so; turning it lost a movie row). The consequence is the words before
+ * the condition back to the start of the clause before its own, or, when the condition opens
+ * its sentence, the clause after its own. */
 static void unreal(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
