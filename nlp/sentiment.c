@@ -1436,9 +1436,9 @@ static const unit *rating_denier(const ctx *c, size_t i)
         const unit *p = &c->u[j];
         if (!is_word(p))
             return NULL;
-        if (p->e && has(p, RM_LEX_NEG) && p->e->valence == 0.0f)
+        if (has(p, RM_LEX_NEG) && !privative(p))
             return p;
-        if (!p->e || !has(p, RM_LEX_FUNC))
+        if (!has(p, RM_LEX_FUNC))
             return NULL;
     }
     return NULL;
@@ -2240,11 +2240,6 @@ static void declining_thanks(ctx *c)
     }
 }
 
-/* A reaction that mocks (lexicon option `mocks`: 🙃, 🙄, 😒) turns the praise of its sentence
- * before it: "Love how @Spirit charges me for the air I breathe 🙃", "МТС ТВ отключилось
- * посреди финала. Благодарю, очень вовремя 🙃". So do words that mock what the comma before
- * them closes, ending their sentence: "Работа мечты, говорили они", "Easy setup, they said".
- * Praise of at least PRIV_MIN turns, x IRONY. */
 /* Do only punctuation and reactions follow unit i in its sentence? */
 static bool ends_sentence(const ctx *c, size_t i)
 {
@@ -2254,6 +2249,11 @@ static bool ends_sentence(const ctx *c, size_t i)
     return true;
 }
 
+/* A reaction that mocks (lexicon option `mocks`: 🙃, 🙄, 😒) turns the praise of its sentence
+ * before it: "Love how @Spirit charges me for the air I breathe 🙃", "МТС ТВ отключилось
+ * посреди финала. Благодарю, очень вовремя 🙃". So do words that mock what the comma before
+ * them closes, ending their sentence: "Работа мечты, говорили они", "Easy setup, they said".
+ * Praise of at least PRIV_MIN turns, x IRONY. */
 static bool mocks_at(const ctx *c, size_t i)
 {
     if (!has(&c->u[i], RM_LEX_MOCKS))
