@@ -193,7 +193,7 @@ static const struct {
     {"expect", RM_LEX_EXPECT}, {"outcome", RM_LEX_OUTCOME}, {"grade", RM_LEX_GRADE},
     {"thanks", RM_LEX_THANKS}, {"num", RM_LEX_NUM},
     {"middling", RM_LEX_MIDDLING}, {"mocks", RM_LEX_MOCKS}, {"limits", RM_LEX_LIMITS},
-    {"unreal", RM_LEX_UNREAL},
+    {"unreal", RM_LEX_UNREAL}, {"bare", RM_LEX_BARE},
 };
 
 static uint64_t flag_option(const char *o)

@@ -131,6 +131,9 @@
  * happened, what the sentence says would have followed did not ("Всё было бы отлично, если бы
  * не грязь") */
 #define RM_LEX_UNREAL (UINT64_C(1) << 43)
+/* a verdict only when it stands alone in its clause ("Typical.", "Figures.", "Pass."): with
+ * another word in its clause it names a kind ("a typical sports bar") and counts nothing */
+#define RM_LEX_BARE (UINT64_C(1) << 44)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

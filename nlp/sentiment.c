@@ -1444,6 +1444,18 @@ static const unit *rating_denier(const ctx *c, size_t i)
     return NULL;
 }
 
+/* Is unit i the only word of its clause ("Typical.", "..., typical")? */
+static bool alone_in_clause(const ctx *c, size_t i)
+{
+    for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;)
+        if (is_word(&c->u[j]))
+            return false;
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
+        if (is_word(&c->u[j]))
+            return false;
+    return true;
+}
+
 static void valence(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1496,6 +1508,8 @@ static void valence(ctx *c)
             continue; /* spent on the word before it */
         if (has(u, RM_LEX_REVISIT) && revisit(c, i))
             continue;
+        if (has(u, RM_LEX_BARE) && !alone_in_clause(c, i))
+            continue; /* "a typical sports bar" */
         u->v = emphasis(c, u, u->e->valence);
         if (has(u, RM_LEX_FREE) && free_of(c, i))
             continue;

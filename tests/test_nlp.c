@@ -794,6 +794,12 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Dye ran all over my towels. Good thing I didn't wash it with my shirts") < 0);
     assert_true(sc("Пауэрбанк вздулся через месяц. Хорошо, что дома заметил") < 0);
     assert_true(sc("Thankfully it fits!") > 0.4);
+    /* a verdict that stands alone in its clause; with another word there it names a kind */
+    assert_true(sc("Woke up with a sore throat on the first day of my holiday. typical") < 0);
+    assert_true(sc("$18 for a burger that came out gray. Pass.") < 0);
+    assert_true(sc("Сломался через неделю, типично") < sc("Сломался через неделю"));
+    assert_true(sc("Typical sports bar with a lot of TVs") == 0.0);
+    assert_true(sc("all tests pass") == 0.0 && sc("the quarterly figures") == 0.0);
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
