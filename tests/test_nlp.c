@@ -1009,6 +1009,7 @@ static void nlp_ecommerce_phrases(void **state)
     assert_int_equal(run("Good sound, but the app is clunky. Evens out I guess.").label,
                      RM_LABEL_NEU);
     assert_int_equal(run("Камера неплохая, батарея слабовата. Так на так.").label, RM_LABEL_NEU);
+    assert_int_equal(run("Some great scenes, some boring ones. Mixed bag.").label, RM_LABEL_NEU);
     /* numbers written as words rate too; a Russian school mark after a verb of marking */
     assert_true(sc("пять звёзд") > 0.4 && sc("eight out of ten") > 0 && sc("one star") < -0.4);
     assert_int_equal(run("Flavors a bit bland, staff friendly. Three stars seems right.").label,
