@@ -42,6 +42,7 @@
 #define BRACKET_MAX 6
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
 #define VERDICT_WORDS 3     /* "Great.", "just perfect", "perfect timing": a bare verdict */
+#define SIZED_MIN 1.5        /* praise right before a complaint this strong only sizes it */
 #define VERDICT_AFTER (-0.5) /* ...after a sentence this negative is irony */
 #define FAINT 0.5           /* ...counting only words at least this polar */
 #define OPENER_WORDS 4      /* "Шикарная работа Почты России:": words from praise to colon */
@@ -2189,6 +2190,21 @@ static void relief(ctx *c)
     }
 }
 
+/* Praise right before a strong complaint only sizes it or mocks it: "a great loss", "Great
+ * waste of money", "Nice bait and switch", "Lovely scam". A word of praise that may be ironic
+ * (`irony`) directly before a word of -1.5 or less in its clause counts nothing; the
+ * complaint speaks. */
+static void sizing_praise(ctx *c)
+{
+    for (size_t i = 0; i + 1 < c->n; i++) {
+        unit *u = &c->u[i];
+        const unit *n = &c->u[i + 1];
+        if (u->v > 0 && is_word(u) && has(u, RM_LEX_IRONY) && is_word(n) &&
+            n->tok == u->tok + u->ntok && n->clause == u->clause && n->v <= -SIZED_MIN)
+            u->v = 0;
+    }
+}
+
 /* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
  * bed bugs", "Спасибо МТС за списанные деньги". After the thanks word (and any mentions or
  * names the lexicon does not know, set off by commas or not) comes "for" or "за", and the
@@ -2577,6 +2593,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     empty_fields(&c);
     ironic_verdict(&c);
     ironic_opener(&c);
+    sizing_praise(&c);
     ironic_thanks(&c);
     conditional_praise(&c);
     consolation(&c);

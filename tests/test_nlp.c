@@ -803,6 +803,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Очень удобные туфли, ага") < 0);
     assert_true(sc("Ага, получила вчера, всё отлично") > 0.4);
     assert_true(sc("all tests pass") == 0.0 && sc("the quarterly figures") == 0.0);
+    /* praise right before a strong complaint sizes or mocks it */
+    assert_true(sc("Great waste of money") == sc("waste of money"));
+    assert_true(sc("Lovely scam") < -0.3 && sc("Nice bait and switch.") < -0.3);
+    assert_true(sc("Great service, awful parking") > sc("Service, awful parking"));
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
