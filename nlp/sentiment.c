@@ -1388,9 +1388,32 @@ static void brief_praise(ctx *c)
     }
 }
 
+/* Does the revisit term at i go back to something else: "never going back to windows",
+ * "not going back to polyester"? After "go back" comes "to" and a word that neither points at
+ * the place reviewed ("to that place", "to them", "to the restaurant"), nor is a name (which
+ * may be that place: "never going back to Applebee's"), nor names a routine ("to school", "to
+ * work"). Refusing to go back to what the text left praises what it has now. */
+static bool back_to_other(const ctx *c, size_t i)
+{
+    static const char *const not_other[] = {"that", "this",   "these", "those", "them",
+                                            "it",   "him",    "her",   "there", "here",
+                                            "the",  "school", "work",  "bed",   "sleep",
+                                            "college", "uni", "normal"};
+    const unit *u = &c->u[i];
+    size_t k = u->tok + u->ntok;
+
+    if (!strstr(u->e->term, "go") || !tok_is(c, k, "to") || k + 1 >= c->toks->n ||
+        c->toks->v[k + 1].kind != RM_TOK_WORD)
+        return false;
+    char first = c->text[c->toks->v[k + 1].start];
+    if (first >= 'A' && first <= 'Z')
+        return false; /* a name */
+    return !tok_one_of(c, k + 1, not_other, RM_ARRAY_LEN(not_other));
+}
+
 /* Valence of the revisit term at i; true when settled (told as a story, or denied: "won't be
  * back" is as strong a verdict as "will be back"), false when it is intent and goes on through
- * the usual intensifiers. */
+ * the usual intensifiers. Refusing to go back to something else praises (back_to_other). */
 static bool revisit(ctx *c, size_t i)
 {
     unit *u = &c->u[i];
@@ -1399,7 +1422,7 @@ static bool revisit(ctx *c, size_t i)
     case REVISIT_INTENT:
         return false;
     case REVISIT_DENIED:
-        u->v = emphasis(c, u, -u->e->valence);
+        u->v = emphasis(c, u, back_to_other(c, i) ? u->e->valence : -u->e->valence);
         u->negated = true;
         return true;
     default:

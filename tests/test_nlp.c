@@ -807,6 +807,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Great waste of money") == sc("waste of money"));
     assert_true(sc("Lovely scam") < -0.3 && sc("Nice bait and switch.") < -0.3);
     assert_true(sc("Great service, awful parking") > sc("Service, awful parking"));
+    /* refusing to go back to what one left praises what one has; to the place reviewed, not */
+    assert_true(sc("Switched to fiber from cable and never going back to cable") > 0.3);
+    assert_true(sc("Never going back to that place.") < -0.3);
+    assert_true(sc("Never going back to Applebee's.") < -0.3);
     /* thanks that decline */
     assert_true(sc("Кредитка под 30% годовых — спасибо, не надо") < 0);
     assert_true(sc("No, thanks.") < 0 && sc("Спасибо, не нужно было") > 0);
