@@ -43,6 +43,7 @@
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
 #define VERDICT_WORDS 3     /* "Great.", "just perfect", "perfect timing": a bare verdict */
 #define SIZED_MIN 1.5        /* praise right before a complaint this strong only sizes it */
+#define FRAGMENT_WORDS 3     /* a plain sentence this short adds to the one before */
 #define VERDICT_AFTER (-0.5) /* ...after a sentence this negative is irony */
 #define FAINT 0.5           /* ...counting only words at least this polar */
 #define OPENER_WORDS 4      /* "Шикарная работа Почты России:": words from praise to colon */
@@ -1988,13 +1989,19 @@ static void ironic_verdict(ctx *c)
 
     while (b < c->n) {
         size_t e = sentence_end(c, b), t = verdict_tail(c, b, e);
+        int words = 0;
+        bool polar_word = false;
         if (!(prev_b != SIZE_MAX && verdict_after(c, prev_b, b, e)) && t != SIZE_MAX)
             verdict_after(c, b, t, e);
         for (size_t j = b; j < e; j++)
             if (is_word(&c->u[j])) {
-                prev_b = b;
-                break;
+                words++;
+                polar_word |= c->u[j].v != 0.0;
             }
+        /* a short plain fragment adds to the sentence before: "Шов разошёлся, когда присела.
+         * На работе. Спасибо большое." */
+        if (words > 0 && (prev_b == SIZE_MAX || polar_word || words > FRAGMENT_WORDS))
+            prev_b = b;
         b = e;
     }
 }

@@ -694,6 +694,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("forgot my lunch at home AND my wallet. great") < 0); /* faint "lunch" */
     assert_true(sc("Опять нет связи. Супер!") < 0);
     assert_true(sc("Списали деньги за смс, которые я не отправлял. Молодцы.") < 0);
+    /* a short plain fragment between adds to the complaint; a longer sentence tells more */
+    assert_true(sc("can't sleep. work at 6. brilliant") < 0);
+    assert_true(sc("Screen cracked. Replacement came next day. Great.") > 0);
     /* the sentence before praises: the problem was solved */
     assert_true(sc("Поменяли брак без вопросов. Отлично.") > 0);
     assert_true(sc("The first one broke, the replacement works perfectly. Great.") > 0);
