@@ -1998,8 +1998,8 @@ static void ironic_verdict(ctx *c)
                 words++;
                 polar_word |= c->u[j].v != 0.0;
             }
-        /* a short plain fragment adds to the sentence before: "Шов разошёлся, когда присела.
-         * На работе. Спасибо большое." */
+        /* a short plain fragment adds to the sentence before: "can't sleep. work at 6.
+         * brilliant" */
         if (words > 0 && (prev_b == SIZE_MAX || polar_word || words > FRAGMENT_WORDS))
             prev_b = b;
         b = e;
