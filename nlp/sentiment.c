@@ -1396,14 +1396,18 @@ static void brief_praise(ctx *c)
  * work"). Refusing to go back to what the text left praises what it has now. */
 static bool back_to_other(const ctx *c, size_t i)
 {
+    static const char *const go[] = {"go", "goes", "going", "went", "gone"};
     static const char *const not_other[] = {"that", "this",   "these", "those", "them",
                                             "it",   "him",    "her",   "there", "here",
                                             "the",  "school", "work",  "bed",   "sleep",
                                             "college", "uni", "normal"};
     const unit *u = &c->u[i];
     size_t k = u->tok + u->ntok;
+    bool goes = false;
 
-    if (!strstr(u->e->term, "go") || !tok_is(c, k, "to") || k + 1 >= c->toks->n ||
+    for (size_t t = u->tok; t < k; t++)
+        goes |= tok_one_of(c, t, go, RM_ARRAY_LEN(go)); /* not "come back" */
+    if (!goes || !tok_is(c, k - 1, "back") || !tok_is(c, k, "to") || k + 1 >= c->toks->n ||
         c->toks->v[k + 1].kind != RM_TOK_WORD)
         return false;
     char first = c->text[c->toks->v[k + 1].start];
@@ -1469,16 +1473,22 @@ static const unit *rating_denier(const ctx *c, size_t i)
     return NULL;
 }
 
+/* Does no word follow unit i in its clause? */
+static bool last_word_of_clause(const ctx *c, size_t i)
+{
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
+        if (is_word(&c->u[j]))
+            return false;
+    return true;
+}
+
 /* Is unit i the only word of its clause ("Typical.", "..., typical")? */
 static bool alone_in_clause(const ctx *c, size_t i)
 {
     for (size_t j = i; j-- > 0 && c->u[j].clause == c->u[i].clause;)
         if (is_word(&c->u[j]))
             return false;
-    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
-        if (is_word(&c->u[j]))
-            return false;
-    return true;
+    return last_word_of_clause(c, i);
 }
 
 static void valence(ctx *c)
@@ -1690,14 +1700,6 @@ static void expectation(ctx *c)
 }
 
 /* ---- "can't recommend it enough" ---- */
-
-static bool last_word_of_clause(const ctx *c, size_t i)
-{
-    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
-        if (is_word(&c->u[j]))
-            return false;
-    return true;
-}
 
 /* Flags of the lexicon entry of token t alone, 0 when it has none. */
 static unsigned token_flags(const ctx *c, size_t t)
