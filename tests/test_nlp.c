@@ -802,10 +802,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("$18 for a burger that came out gray. Pass.") < 0);
     assert_true(sc("Сломался через неделю, типично") < sc("Сломался через неделю"));
     assert_true(sc("Typical sports bar with a lot of TVs") == 0.0);
+    assert_true(sc("all tests pass") == 0.0 && sc("the quarterly figures") == 0.0);
     /* "ага" closing praise mocks it */
     assert_true(sc("Очень удобные туфли, ага") < 0);
     assert_true(sc("Ага, получила вчера, всё отлично") > 0.4);
-    assert_true(sc("all tests pass") == 0.0 && sc("the quarterly figures") == 0.0);
     /* praise right before a strong complaint sizes or mocks it */
     assert_true(sc("Great waste of money") == sc("waste of money"));
     assert_true(sc("Lovely scam") < -0.3 && sc("Nice bait and switch.") < -0.3);
