@@ -134,6 +134,10 @@
 /* a verdict only when it stands alone in its clause ("Typical.", "Figures.", "Pass."): with
  * another word in its clause it names a kind ("a typical sports bar") and counts nothing */
 #define RM_LEX_BARE (UINT64_C(1) << 44)
+/* a verdict only when it closes its clause ("Сервис на уровне", "организация на уровне!"): with
+ * a word or number after it, it compares or measures ("на уровне вокзальной столовки", "ставка
+ * на уровне 16%") and counts nothing */
+#define RM_LEX_CLOSING (UINT64_C(1) << 45)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -1482,6 +1482,16 @@ static bool last_word_of_clause(const ctx *c, size_t i)
     return true;
 }
 
+/* Does neither a word nor a number follow unit i in its clause ("на уровне!", not "на уровне
+ * 16%")? */
+static bool closes_clause(const ctx *c, size_t i)
+{
+    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
+        if (is_word(&c->u[j]) || c->u[j].kind == RM_TOK_NUM)
+            return false;
+    return true;
+}
+
 /* Is unit i the only word of its clause ("Typical.", "..., typical")? */
 static bool alone_in_clause(const ctx *c, size_t i)
 {
@@ -1545,6 +1555,8 @@ static void valence(ctx *c)
             continue;
         if (has(u, RM_LEX_BARE) && !alone_in_clause(c, i))
             continue; /* "a typical sports bar" */
+        if (has(u, RM_LEX_CLOSING) && !closes_clause(c, i))
+            continue; /* "сервис на уровне вокзальной столовки" */
         u->v = emphasis(c, u, u->e->valence);
         if (has(u, RM_LEX_FREE) && free_of(c, i))
             continue;

@@ -337,6 +337,10 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("Райффайзенбанк сократит 10% персонала") < 0);
     assert_true(sc("Сбербанк закроет около тысячи отделений по всей стране") < 0);
     assert_true(sc("Чистая прибыль банка снизилась на 40%") < 0);
+    /* a comparison is a change too: "ниже", "выше", "higher" */
+    assert_true(sc("Цена в два раза ниже, чем в магазине") > 0);
+    assert_true(sc("цены выше, чем у конкурентов") < 0 && sc("prices are higher") < 0);
+    assert_true(sc("Подробности ниже") == 0.0);
     /* an overpayment is an amount one wants less of */
     assert_true(sc("после рефинансирования переплата уменьшилась почти вдвое") > 0);
     /* phrasal changes, and quantity words between the change and its amount */
@@ -803,6 +807,10 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Сломался через неделю, типично") < sc("Сломался через неделю"));
     assert_true(sc("Typical sports bar with a lot of TVs") == 0.0);
     assert_true(sc("all tests pass") == 0.0 && sc("the quarterly figures") == 0.0);
+    /* "на уровне" praises only when it closes its clause; with more after it, it compares */
+    assert_true(sc("Организация на уровне!") > 0.3);
+    assert_true(sc("Официант закатил глаза. Сервис на уровне вокзальной столовки") < 0);
+    assert_true(sc("ЦБ сохранил ключевую ставку на уровне 16%") == 0.0);
     /* "ага" closing praise mocks it */
     assert_true(sc("Очень удобные туфли, ага") < 0);
     assert_true(sc("Ага, получила вчера, всё отлично") > 0.4);
