@@ -2323,26 +2323,45 @@ static bool ends_sentence(const ctx *c, size_t i)
     return true;
 }
 
+/* Words in unit i's sentence before it. */
+static int words_before(const ctx *c, size_t i)
+{
+    int n = 0;
+    for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
+        n += is_word(&c->u[j]);
+    return n;
+}
+
 /* A reaction that mocks (lexicon option `mocks`: 🙃, 🙄, 😒) turns the praise of its sentence
  * before it: "Love how @Spirit charges me for the air I breathe 🙃", "МТС ТВ отключилось
- * посреди финала. Благодарю, очень вовремя 🙃". So do words that mock what the comma before
- * them closes, ending their sentence: "Работа мечты, говорили они", "Easy setup, they said".
- * Praise of at least PRIV_MIN turns, x IRONY. */
+ * посреди финала. Благодарю, очень вовремя 🙃". So do words that mock what they follow,
+ * ending their sentence after a comma ("Работа мечты, говорили они", "Easy setup, they said")
+ * or after a short phrase ("Lifetime access they said.", at most VERDICT_WORDS words). Praise
+ * of at least PRIV_MIN turns, x IRONY. */
 static bool mocks_at(const ctx *c, size_t i)
 {
     if (!has(&c->u[i], RM_LEX_MOCKS))
         return false;
     if (!is_word(&c->u[i]))
         return true; /* 🙃 */
-    /* not "Great food, they said we could sit anywhere": that reports */
-    return i > 0 && comma(c, &c->u[i - 1]) && ends_sentence(c, i);
+    /* not "Great food, they said we could sit anywhere", "the agent they said would call":
+     * those report */
+    if (i == 0 || !ends_sentence(c, i))
+        return false;
+    int before = words_before(c, i);
+    return comma(c, &c->u[i - 1]) || (before > 0 && before <= VERDICT_WORDS);
 }
 
+/* A mocking phrase counts its own valence ("говорили они" -1) only where it mocks; a `bare`
+ * one ("ага") has its own place rule. */
 static void mocked(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
-        if (!mocks_at(c, i))
+        if (!mocks_at(c, i)) {
+            if (is_word(&c->u[i]) && has(&c->u[i], RM_LEX_MOCKS) && !has(&c->u[i], RM_LEX_BARE))
+                c->u[i].v = 0;
             continue;
+        }
         for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
             if (c->u[j].v >= PRIV_MIN)
                 turn(c, &c->u[j], "mocked:");

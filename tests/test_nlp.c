@@ -811,6 +811,11 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Организация на уровне!") > 0.3);
     assert_true(sc("Официант закатил глаза. Сервис на уровне вокзальной столовки") < 0);
     assert_true(sc("ЦБ сохранил ключевую ставку на уровне 16%") == 0.0);
+    /* "they said" mocks a short phrase it closes, and counts only where it mocks */
+    assert_true(sc("Lifetime access they said. Platform shut down after 14 months.") < 0);
+    assert_true(sc("flexible they said") < 0);
+    assert_true(sc("The courier they said would call never showed") ==
+                sc("The courier would call never showed"));
     /* "ага" closing praise mocks it */
     assert_true(sc("Очень удобные туфли, ага") < 0);
     assert_true(sc("Ага, получила вчера, всё отлично") > 0.4);
