@@ -194,7 +194,7 @@ static const struct {
     {"thanks", RM_LEX_THANKS}, {"num", RM_LEX_NUM},
     {"middling", RM_LEX_MIDDLING}, {"mocks", RM_LEX_MOCKS}, {"limits", RM_LEX_LIMITS},
     {"unreal", RM_LEX_UNREAL}, {"bare", RM_LEX_BARE},
-    {"closing", RM_LEX_CLOSING},
+    {"closing", RM_LEX_CLOSING}, {"lead", RM_LEX_LEAD},
 };
 
 static uint64_t flag_option(const char *o)

@@ -138,6 +138,9 @@
  * a word or number after it, it compares or measures ("на уровне вокзальной столовки", "ставка
  * на уровне 16%") and counts nothing */
 #define RM_LEX_CLOSING (UINT64_C(1) << 45)
+/* praise whose object is the clause after it ("love how", "love it when"): as an ironic
+ * opener it needs no comma ("Love how the app gets worse with every update") */
+#define RM_LEX_LEAD (UINT64_C(1) << 46)
 
 typedef struct rm_lex_entry {
     const char *term; /* folded term as written in the file: the evidence term */

@@ -2073,18 +2073,29 @@ static bool colon_turns(const ctx *c, size_t w, size_t e)
     return complaint_after(c, m + 1, e, &praise) && !praise;
 }
 
-/* Does the opener at w turn: set off by a comma (past mentions), followed by "another" and no
- * praise after it, or (unless repeat_only) by a complaint before any contrast word; or,
+/* Does the opener at w turn: set off by a comma (past mentions; a `lead` phrase needs none, a
+ * `lead` word a comma and a conjunction), followed by "another" and no praise after it, or
+ * (unless repeat_only) by a complaint before any contrast word; or,
  * unless repeat_only, does a colon after its subject turn it (colon_turns())? */
 static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
 {
     static const char *const again[] = {"another", "очередной", "очередная", "очередное",
                                         "очередные"};
+    static const char *const conj[] = {"когда", "как", "что"};
     size_t m = w + 1;
     bool complaint, praise, repeat;
 
     while (m < e && c->u[m].kind == RM_TOK_MENTION)
         m++; /* "great job @Verizon," */
+    if (has(&c->u[w], RM_LEX_LEAD)) { /* "Love how the app gets worse" */
+        if (c->u[w].ntok == 1) { /* "Обожаю, когда...": the conjunction after a comma */
+            if (m + 1 >= e || !comma(c, &c->u[m]) || !is_word(&c->u[m + 1]) ||
+                !ONE_OF(norm_of(c, &c->u[m + 1]), conj))
+                return false;
+        }
+        complaint = complaint_after(c, m, e, &praise);
+        return !repeat_only && c->u[w].v > 0 && complaint && !praise;
+    }
     if (m + 1 < e && c->u[w].v > 0 && !repeat_only && !comma(c, &c->u[m]))
         return colon_turns(c, w, e);
     if (m + 1 >= e || c->u[w].v <= 0 || !comma(c, &c->u[m]))
@@ -2103,8 +2114,10 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
  * praising interjection or any praise word opens too: "Yay, another group project", "Oh good,
  * another 10-episode show"); so is a colon after the praise's subject (colon_turns()).
  * "Great, it fits" stays praise (nothing complains), and so does "Great product, but the
- * strap broke" (no comma after the praise, and a contrast). The opener's praise turns,
- * x IRONY. */
+ * strap broke" (no comma after the praise, and a contrast). Praise of the clause after it
+ * (lexicon option `lead`: "love how", "обожаю, когда") needs no comma: "Love how the zipper
+ * broke". The opener's praise turns, x IRONY. Read before the ironic verdict, so that a bare
+ * verdict after a sentence turned here is irony too ("...got delayed. awesome airline"). */
 static void ironic_opener(ctx *c)
 {
     size_t b = 0;
@@ -2117,7 +2130,8 @@ static void ironic_opener(ctx *c)
                 if (!has(&c->u[j], RM_LEX_INTERJ))
                     w = j; /* past "oh", "ну"; not past "a": "A wonderful, ghastly film" */
             }
-        if (w != SIZE_MAX && has(&c->u[w], RM_LEX_IRONY) && opener_turns(c, w, e, false))
+        if (w != SIZE_MAX && has(&c->u[w], RM_LEX_IRONY | RM_LEX_LEAD) &&
+            opener_turns(c, w, e, false))
             f = w;
         else if (w != SIZE_MAX && opener_turns(c, w, e, true))
             f = w; /* any praise before "another": "Oh good, another 10-episode show" */
@@ -2654,8 +2668,8 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     contrast(&c);
     neither_nor(&c);
     empty_fields(&c);
-    ironic_verdict(&c);
     ironic_opener(&c);
+    ironic_verdict(&c);
     sizing_praise(&c);
     ironic_thanks(&c);
     conditional_praise(&c);

@@ -751,6 +751,15 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Ну отлично, опять списали деньги") < sc("опять списали деньги"));
     assert_true(sc("Great, it fits") > 0 && sc("A wonderful, ghastly film.") > 0);
     assert_true(sc("Great product, but the strap broke") > sc("the strap broke"));
+    /* ...and praise of the clause after it ("love how", "обожаю, когда") needs no comma */
+    assert_true(sc("Love how the zipper broke the first time I zipped it") < 0);
+    assert_true(sc("Love how light it is, I forget it's in my backpack.") > 0.3);
+    assert_true(sc("Обожаю, когда заказ отменяют без объяснений") < 0);
+    assert_true(sc("Обожаю, когда сервис помнит, где я остановился") > 0.3);
+    assert_true(sc("Обожаю этот крем, жаль тюбик маленький") > 0);
+    /* ...and a bare verdict after a sentence so turned is irony too */
+    assert_true(sc("love how my flight got delayed and nobody told us why. awesome airline") <
+                sc("love how my flight got delayed and nobody told us why."));
     /* praise told in the past for a short time is a thing that stopped */
     assert_true(sc("Worked great for two weeks, then the Bluetooth started cutting out") < 0);
     assert_true(sc("Was great for six months and then the motor just died.") < 0);
