@@ -2073,6 +2073,12 @@ static bool colon_turns(const ctx *c, size_t w, size_t e)
     return complaint_after(c, m + 1, e, &praise) && !praise;
 }
 
+/* A word that only scales the next one ("просто", "really", "truly"). */
+static bool intensifier(const unit *u)
+{
+    return u->e && u->e->valence == 0.0f && u->e->boost > 1.0f;
+}
+
 /* Does the opener at w turn: set off by a comma (past mentions; a `lead` phrase needs none, a
  * `lead` word a comma and a conjunction), followed by "another" and no praise after it, or
  * (unless repeat_only) by a complaint before any contrast word; or,
@@ -2127,8 +2133,9 @@ static void ironic_opener(ctx *c)
         for (size_t j = b; j < e && w == SIZE_MAX; j++)
             if (is_word(&c->u[j])) {
                 f = f == SIZE_MAX ? j : f;
-                if (!has(&c->u[j], RM_LEX_INTERJ))
-                    w = j; /* past "oh", "ну"; not past "a": "A wonderful, ghastly film" */
+                if (!has(&c->u[j], RM_LEX_INTERJ) && !intensifier(&c->u[j]))
+                    w = j; /* past "oh", "ну", "просто"; not past "a": "A wonderful, ghastly
+                            * film" */
             }
         if (w != SIZE_MAX && has(&c->u[w], RM_LEX_IRONY | RM_LEX_LEAD) &&
             opener_turns(c, w, e, false))

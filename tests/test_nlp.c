@@ -744,6 +744,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Great service: waited 40 minutes and got the wrong order") < 0);
     assert_true(sc("Отличный товар: не линяет, не садится") > 0.4);
     assert_true(sc("Great product: sturdy, quiet, but the cord is short") > 0.4);
+    /* ...past an intensifier before the praise */
+    assert_true(sc("Really great service: waited 40 minutes and got the wrong order") < 0);
+    assert_true(sc("Просто супер, опять списали деньги") < sc("опять списали деньги"));
     /* ...and the applause closing it is part of the irony */
     assert_true(sc("Чудесная доставка: коробка мятая, внутри половина кружек в осколках 👏") < 0);
     assert_true(sc("Great show tonight 👏👏") > 0.4);
@@ -826,6 +829,8 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("flexible they said") < 0);
     assert_true(sc("The courier they said would call never showed") ==
                 sc("The courier would call never showed"));
+    assert_true(sc("Массажистка весь сеанс болтала по телефону. Расслабилась, называется") < 0);
+    assert_true(sc("Магазин называется Ромашка") == 0.0);
     /* "ага" closing praise mocks it */
     assert_true(sc("Очень удобные туфли, ага") < 0);
     assert_true(sc("Ага, получила вчера, всё отлично") > 0.4);
