@@ -599,6 +599,16 @@ static bool adverb(const ctx *c, const unit *u)
            strcmp(w + n - 6, "его");
 }
 
+/* Is unit u one English word in "-ed", a past form ("recommended", "fixed")? After "without
+ * ... and" it starts a new predicate: "without hovering and recommended a wine". */
+static bool past_form(const ctx *c, const unit *u)
+{
+    const char *w = u->ntok == 1 ? norm_of(c, u) : NULL;
+    size_t n = w ? strlen(w) : 0;
+
+    return n > 4 && !strcmp(w + n - 2, "ed");
+}
+
 /* Intensifiers and negators up to WINDOW words back, within the clause; a polar word that is
  * not itself an intensifier ends the search (its modifiers are its own). A term that holds its
  * own negator is not negated again: "ни разу не пожалела" is Russian negative concord.
@@ -651,7 +661,7 @@ static void modify(ctx *c, size_t i)
             if (p->e->boost > 0.0f && !(p->e->flags & RM_LEX_AFTER))
                 factor *= 1.0 + (p->e->boost - 1.0) * fade[d];
             if (!neg && and_passed && (p->e->flags & RM_LEX_NEG) && governs_noun(c, p) &&
-                (adverb(c, u) || u->ntok > 1))
+                (adverb(c, u) || past_form(c, u) || u->ntok > 1))
                 break; /* "без комиссии и мгновенно": "без" took its noun, not the adverb */
             if (!neg) { /* the words between the negator and this one, and the negator */
                 such |= (p->e->flags & RM_LEX_SUCH) != 0;

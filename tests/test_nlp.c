@@ -154,6 +154,8 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("isn't loud and sounds great") > 0);
     /* ...but not to an adverb or a phrase: "без" and "without" take nouns only */
     assert_true(sc("без комиссии и мгновенно") > 0 && sc("without fees and quickly") > 0);
+    assert_true(sc("checked on us without hovering and recommended a wine") > 0.3);
+    assert_true(sc("without bugs and crashes") > 0);
     assert_true(sc("Отключила подписки за 2 минуты, без звонков и нервов") > -0.1);
     assert_true(sc("Два часа без фанеры и на одном дыхании") > 0);
     /* praise in the past tells of a decline */
