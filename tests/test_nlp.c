@@ -344,6 +344,7 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("цены выше, чем у конкурентов") < 0 && sc("prices are higher") < 0);
     assert_true(sc("Подробности ниже") == 0.0);
     assert_true(sc("My back pain is way down.") > 0 && sc("the pain got worse") < 0);
+    assert_true(sc("reduces stress") > 0 && sc("the redness went down overnight") > 0);
     /* an overpayment is an amount one wants less of */
     assert_true(sc("после рефинансирования переплата уменьшилась почти вдвое") > 0);
     /* phrasal changes, and quantity words between the change and its amount */
