@@ -1833,6 +1833,38 @@ static void contrast_although(ctx *c, size_t b, size_t e)
     }
 }
 
+/* "Раньше X, теперь Y", "Used to X, now Y": a sentence that opens with a past time and turns
+ * to the present says X no longer holds. X's polar words not already denied turn, x IRONY
+ * (evidence "past: шедевр": "Раньше студия делала шедевры, теперь штампует сиквелы", "Used to
+ * dread the gym, now..."), and Y weighs as after "but". A phrase that opens with the past
+ * word judges the change itself ("раньше любил"); with a contrast word before the turn
+ * ("Раньше был хорошим, а теперь...") contrast_but() has weighed the sentence already. */
+static void contrast_then(ctx *c, size_t b, size_t e)
+{
+    static const char *const now[] = {"теперь", "сейчас", "now"};
+    size_t f = b;
+
+    while (f < e && !is_word(&c->u[f]))
+        f++;
+    if (f == e || !(tok_is(c, c->u[f].tok, "раньше") ||
+                    (tok_is(c, c->u[f].tok, "used") && tok_is(c, c->u[f].tok + 1, "to"))))
+        return;
+    for (size_t j = f + 1; j < e; j++) {
+        const unit *u = &c->u[j];
+        if (!is_word(u))
+            continue;
+        if (but_word(c, u) || has(u, RM_LEX_ALTHOUGH))
+            return;
+        if (u->ntok == 1 && ONE_OF(norm_of(c, u), now)) {
+            for (size_t k = f + 1; k < j; k++) /* a phrase at f judges the past itself */
+                if (c->u[k].v != 0.0 && !c->u[k].negated)
+                    turn(c, &c->u[k], "past:");
+            weigh(c, j, e, BUT_AFTER);
+            return;
+        }
+    }
+}
+
 static void contrast(ctx *c)
 {
     size_t b = 0, prev_b = 0;
@@ -1840,6 +1872,7 @@ static void contrast(ctx *c)
     while (b < c->n) {
         size_t e = sentence_end(c, b);
         contrast_but(c, b, e, prev_b);
+        contrast_then(c, b, e);
         contrast_although(c, b, e);
         prev_b = b;
         b = e;

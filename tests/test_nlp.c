@@ -339,6 +339,10 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("Райффайзенбанк сократит 10% персонала") < 0);
     assert_true(sc("Сбербанк закроет около тысячи отделений по всей стране") < 0);
     assert_true(sc("Чистая прибыль банка снизилась на 40%") < 0);
+    /* "раньше X, теперь Y": X no longer holds, Y weighs as after "but" */
+    assert_true(sc("Раньше студия делала шедевры, теперь штампует сиквелы") < 0);
+    assert_true(sc("Used to dread going to the gym, now I look forward to it") > 0.3);
+    assert_true(sc("Раньше любил Додо, теперь хз") < 0);
     /* a comparison is a change too: "ниже", "выше", "higher" */
     assert_true(sc("Цена в два раза ниже, чем в магазине") > 0);
     assert_true(sc("цены выше, чем у конкурентов") < 0 && sc("prices are higher") < 0);
