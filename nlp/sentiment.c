@@ -755,13 +755,20 @@ static int revisit_mood(const ctx *c, size_t i)
     return mood;
 }
 
+/* Words in unit i's sentence before it, counted up to cap (a sentence may be megabytes long,
+ * and callers ask about a few words). */
+static int words_before(const ctx *c, size_t i, int cap)
+{
+    int n = 0;
+    for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent && n < cap;)
+        n += is_word(&c->u[j]);
+    return n;
+}
+
 /* Does no word come before unit i in its sentence? */
 static bool opens_sentence(const ctx *c, size_t i)
 {
-    for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
-        if (is_word(&c->u[j]))
-            return false;
-    return true;
+    return words_before(c, i, 1) == 0;
 }
 
 /* Options that leave a word plain: what it names, not a role in the sentence. */
@@ -2387,15 +2394,6 @@ static bool ends_sentence(const ctx *c, size_t i)
     return true;
 }
 
-/* Words in unit i's sentence before it. */
-static int words_before(const ctx *c, size_t i)
-{
-    int n = 0;
-    for (size_t j = i; j-- > 0 && c->u[j].sent == c->u[i].sent;)
-        n += is_word(&c->u[j]);
-    return n;
-}
-
 /* A reaction that mocks (lexicon option `mocks`: 🙃, 🙄, 😒) turns the praise of its sentence
  * before it: "Love how @Spirit charges me for the air I breathe 🙃", "МТС ТВ отключилось
  * посреди финала. Благодарю, очень вовремя 🙃". So do words that mock what they follow,
@@ -2410,10 +2408,12 @@ static bool mocks_at(const ctx *c, size_t i)
         return true; /* 🙃 */
     /* not "Great food, they said we could sit anywhere", "the agent they said would call":
      * those report */
-    if (i == 0 || !ends_sentence(c, i))
+    if (i == 0)
         return false;
-    int before = words_before(c, i);
-    return comma(c, &c->u[i - 1]) || (before > 0 && before <= VERDICT_WORDS);
+    int before = words_before(c, i, VERDICT_WORDS + 1);
+    if (!comma(c, &c->u[i - 1]) && (before == 0 || before > VERDICT_WORDS))
+        return false;
+    return ends_sentence(c, i);
 }
 
 /* A mocking phrase counts its own valence ("говорили они" -1) only where it mocks; a `bare`
