@@ -1427,8 +1427,7 @@ static bool back_to_other(const ctx *c, size_t i)
     if (!goes || !tok_is(c, k - 1, "back") || !tok_is(c, k, "to") || k + 1 >= c->toks->n ||
         c->toks->v[k + 1].kind != RM_TOK_WORD)
         return false;
-    char first = c->text[c->toks->v[k + 1].start];
-    if (first >= 'A' && first <= 'Z')
+    if (c->toks->v[k + 1].flags & RM_TOK_UPPER1)
         return false; /* a name */
     return !tok_one_of(c, k + 1, not_other, RM_ARRAY_LEN(not_other));
 }
