@@ -1489,23 +1489,24 @@ static const unit *rating_denier(const ctx *c, size_t i)
     return NULL;
 }
 
-/* Does no word follow unit i in its clause? */
-static bool last_word_of_clause(const ctx *c, size_t i)
+/* Does no word (nor, with numbers, a number) follow unit i in its clause? */
+static bool nothing_after_in_clause(const ctx *c, size_t i, bool numbers)
 {
     for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
-        if (is_word(&c->u[j]))
+        if (is_word(&c->u[j]) || (numbers && c->u[j].kind == RM_TOK_NUM))
             return false;
     return true;
 }
 
-/* Does neither a word nor a number follow unit i in its clause ("на уровне!", not "на уровне
- * 16%")? */
+static bool last_word_of_clause(const ctx *c, size_t i)
+{
+    return nothing_after_in_clause(c, i, false);
+}
+
+/* "на уровне!" closes its clause, "на уровне 16%" does not. */
 static bool closes_clause(const ctx *c, size_t i)
 {
-    for (size_t j = i + 1; j < c->n && c->u[j].clause == c->u[i].clause; j++)
-        if (is_word(&c->u[j]) || c->u[j].kind == RM_TOK_NUM)
-            return false;
-    return true;
+    return nothing_after_in_clause(c, i, true);
 }
 
 /* Is unit i the only word of its clause ("Typical.", "..., typical")? */
