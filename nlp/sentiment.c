@@ -1261,12 +1261,17 @@ static bool russian_modifier(const char *w)
     return false;
 }
 
-/* The amount that the rise or fall at i changes: the nearest `more` or `less` word of its
- * clause within CHANGE_REACH words after it ("raised its fees", "повысил ставки по рублёвым
- * вкладам"), else before it ("прибыль банка выросла"); SIZE_MAX when there is none. After it,
- * a Russian noun that is no amount ends the search. */
+/* The amount that the rise or fall at i changes: the word right before it when that is an
+ * amount, its subject ("poverty drops sharply following expanded tax credit", "цены выросли
+ * после отмены налога"); else the nearest `more` or `less` word of its clause within
+ * CHANGE_REACH words after it ("raised its fees", "повысил ставки по рублёвым вкладам"), else
+ * before it ("прибыль банка выросла"); SIZE_MAX when there is none. After it, a Russian noun
+ * that is no amount ends the search. */
 static size_t changed_amount(const ctx *c, size_t i)
 {
+    if (i > 0 && is_word(&c->u[i - 1]) && c->u[i - 1].clause == c->u[i].clause &&
+        has(&c->u[i - 1], RM_LEX_MORE | RM_LEX_LESS))
+        return i - 1;
     for (int dir = 1; dir >= -1; dir -= 2) {
         int words = 0;
         for (size_t j = i; words < CHANGE_REACH;) {

@@ -357,6 +357,12 @@ static void nlp_change_of_amount(void **state)
     assert_true(sc("the site is down again") < 0 && sc("my lower back hurts") < 0);
     /* function words take no room between an amount and its change */
     assert_true(sc("Прибыль ВТБ по МСФО за 2013 год выросла на 11%") > 0);
+    /* an amount right before the change is its subject, whatever amount follows */
+    s = run("Child poverty drops sharply following expanded tax credit");
+    assert_true(s.score > 0);
+    assert_non_null(evidence_for(&s, "poverty drops"));
+    assert_true(sc("Цены выросли после отмены налога") < 0);
+    assert_true(sc("Maternal mortality drops in states that expanded coverage") > 0);
     /* negated, it turns */
     assert_true(sc("revenues did not increase") < 0);
     /* a noun that is no amount stands between: nothing changes the staff */
