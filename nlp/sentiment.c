@@ -2205,6 +2205,52 @@ static void ironic_opener(ctx *c)
     }
 }
 
+/* Is token k a time that an infinitive may follow: "day", "time", "weather"? Not "way": a
+ * way to handle a problem names the problem ("a nice way to handle popups"). */
+static bool occasion_noun(const ctx *c, size_t k)
+{
+    static const char *const nouns[] = {"day",     "time",   "night",   "morning", "evening",
+                                        "weekend", "week",   "weather", "moment",  "start",
+                                        "timing",  "день",   "время",   "утро",    "вечер",
+                                        "начало",  "погода", "момент"};
+    return tok_one_of(c, k, nouns, RM_ARRAY_LEN(nouns));
+}
+
+/* Praise of a time for doing something that complains is irony: "what a beautiful day to have
+ * my car towed", "Great time for my phone to die", "Perfect weather to be stuck inside with the
+ * flu", "Отличный день, чтобы сломать ногу". The praise ("great day" as one term, or "great"
+ * with the time after it) is followed by "to", "for" or ", чтобы"; the rest of the sentence,
+ * up to a contrast word, complains and praises nothing. The praise turns, x IRONY. "What a
+ * great time to be alive", "Perfect day to go to the beach" stay praise. */
+static void ironic_occasion(ctx *c)
+{
+    static const char *const to[] = {"to", "for", "чтобы"};
+
+    for (size_t i = 0; i < c->n; i++) {
+        unit *u = &c->u[i];
+        size_t k = u->tok + u->ntok, e;
+        bool praise;
+        if (!is_word(u) || u->v < PRIV_MIN)
+            continue;
+        if (!occasion_noun(c, k - 1)) {
+            if (!occasion_noun(c, k))
+                continue;
+            k++; /* "a beautiful day to" */
+        }
+        if (comma_tok(c, k))
+            k++; /* "Отличный день, чтобы" */
+        if (!tok_one_of(c, k, to, RM_ARRAY_LEN(to)))
+            continue;
+        e = sentence_end(c, i);
+        for (size_t j = i + 1; j < e; j++)
+            if (c->u[j].tok > k) {
+                if (complaint_after(c, j, e, &praise) && !praise)
+                    turn(c, u, "irony:");
+                break;
+            }
+    }
+}
+
 /* Praise on a condition that names a complaint is irony: "Отличный телефон, если любите
  * перезагружать его три раза в день", "Great hotel if you enjoy cockroaches". After the
  * praise comes "если" or "if you" (English "if" alone may ask: "can't decide if I loved it"),
@@ -2724,6 +2770,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     neither_nor(&c);
     empty_fields(&c);
     ironic_opener(&c);
+    ironic_occasion(&c);
     ironic_verdict(&c);
     sizing_praise(&c);
     ironic_thanks(&c);

@@ -699,6 +699,24 @@ static void nlp_scare_quotes(void **state)
     assert_true(sc("rock 'n' roll is great") > 0);
 }
 
+/* Praise of a time for doing something that complains is irony. */
+static void nlp_ironic_occasion(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    s = run("what a beautiful day to have my car towed");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "irony: beautiful"));
+    assert_true(sc("Great time for my phone to die") < 0);
+    assert_true(sc("Perfect weather to be stuck inside with the flu") < 0);
+    assert_true(sc("Отличный день, чтобы сломать ногу") < 0);
+    /* nothing complains: the praise holds */
+    assert_true(sc("What a great time to be alive") > 0);
+    assert_true(sc("what a beautiful day to go to the beach") > 0);
+    /* a way to handle a problem names the problem */
+    assert_true(sc("A really nice way to handle popups") > 0);
+}
+
 /* A bare verdict of praise right after a complaint is irony; after a problem told as solved,
  * with a contrast word, or with more to say, it is praise. */
 static void nlp_ironic_verdict(void **state)
@@ -1448,6 +1466,7 @@ int main(void)
         cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
         cmocka_unit_test(nlp_scare_quotes),
+        cmocka_unit_test(nlp_ironic_occasion),
         cmocka_unit_test(nlp_ironic_verdict),
         cmocka_unit_test(nlp_social_posts),
         cmocka_unit_test(nlp_ecommerce_phrases),
