@@ -813,6 +813,10 @@ static void nlp_ironic_verdict(void **state)
     /* ...with the name set off by commas, and a number's unit before the complaint */
     assert_true(sc("Спасибо, МТС, за повышение тарифа") < sc("повышение тарифа"));
     assert_true(sc("thank you for the 4 hour outage") < 0);
+    /* ...and the strong thanks too: "thank you so much", "большое спасибо" */
+    assert_true(sc("Thank you so much Ryanair for charging me 60 euros for a bag") < 0);
+    assert_true(sc("Большое спасибо МТС за списанные деньги") < 0);
+    assert_true(sc("Thank you so much for fixing my broken screen") > 0);
     assert_true(sc("Спасибо, Иван, за отличную стрижку") > 0.4);
     /* a mocking reaction turns the praise of its sentence, not of the one before */
     assert_true(sc("Love how @Spirit charges me for the air I breathe 🙃") < 0);
