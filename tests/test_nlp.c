@@ -727,6 +727,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(s.score < 0);
     assert_non_null(evidence_for(&s, "irony: great"));
     assert_true(sc("my car won't start. perfect timing") < 0);
+    assert_true(sc("My flight got cancelled. Unbelievable.") < sc("My flight got cancelled."));
+    assert_true(sc("Cancelled my order without telling me. Unreal.") < 0);
+    assert_true(sc("Unreal. Best concert ever") > 0);
     assert_true(sc("forgot my lunch at home AND my wallet. great") < 0); /* faint "lunch" */
     assert_true(sc("Опять нет связи. Супер!") < 0);
     assert_true(sc("Списали деньги за смс, которые я не отправлял. Молодцы.") < 0);
@@ -1093,6 +1096,8 @@ static void nlp_ecommerce_phrases(void **state)
     /* a bare number after a verb of marking is a mark; a number the next word counts is not */
     assert_true(sc("Ставлю 5, хотя доставка задержалась на 2 дня.") > 0);
     assert_true(sc("Поставила 2, потому что пахнет") < 0 && sc("Rating: 2") < 0);
+    /* "Stars:" marks too, and a middling mark keeps the rest from tipping it */
+    assert_true(fabs(sc("Stars: 3. Pros: cheap, light. Cons: flimsy, loud.")) < 0.05);
     assert_true(sc("Оценка — 2") < 0 && sc("Оценка - 5, всем советую") > 0.4);
     assert_true(sc("I'd give this place a 4.") > 0 && sc("ставлю 1 за доставку") < -0.4);
     assert_true(sc("поставил 5 полок") == 0.0 && sc("Give it 10 minutes") == 0.0);
