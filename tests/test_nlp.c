@@ -730,6 +730,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("My flight got cancelled. Unbelievable.") < sc("My flight got cancelled."));
     assert_true(sc("Cancelled my order without telling me. Unreal.") < 0);
     assert_true(sc("Unreal. Best concert ever") > 0);
+    /* "Wow." alone after a complaint is dismay; opening praise it marvels */
+    assert_true(sc("They lost my luggage. wow.") < sc("They lost my luggage."));
+    assert_true(sc("Wow. What a game!") > 0);
     assert_true(sc("forgot my lunch at home AND my wallet. great") < 0); /* faint "lunch" */
     assert_true(sc("Опять нет связи. Супер!") < 0);
     assert_true(sc("Списали деньги за смс, которые я не отправлял. Молодцы.") < 0);
