@@ -641,6 +641,9 @@ static void nlp_contrast_weighs_later_clause(void **state)
     assert_true(sc("Качество отличное, но дорого и доставка ужасная") < 0);
     assert_true(sc("Although the plot is weak, the acting is excellent") > 0);
     assert_true(sc("Great start. But the ending was awful.") < 0);
+    /* praise "undone by", "let down by" what follows weighs as before "but" */
+    assert_true(sc("A handsome production undone by a screenplay written by committee") < 0);
+    assert_true(sc("A great cast let down by a script") < 0);
     /* "раньше X, теперь Y": X no longer holds, Y weighs as after "but" */
     assert_true(sc("Раньше студия делала шедевры, теперь штампует сиквелы") < 0);
     assert_true(sc("Used to dread going to the gym, now I look forward to it") > 0.3);
