@@ -644,6 +644,9 @@ static void nlp_contrast_weighs_later_clause(void **state)
     /* praise "undone by", "let down by" what follows weighs as before "but" */
     assert_true(sc("A handsome production undone by a screenplay written by committee") < 0);
     assert_true(sc("A great cast let down by a script") < 0);
+    /* ...and so does what starts well and "devolves into", "curdles into" something else */
+    assert_true(sc("What starts as a promising satire curdles into a lecture") < 0);
+    assert_true(sc("A fun premise that quickly devolved into chaos") < 0);
     /* "раньше X, теперь Y": X no longer holds, Y weighs as after "but" */
     assert_true(sc("Раньше студия делала шедевры, теперь штампует сиквелы") < 0);
     assert_true(sc("Used to dread going to the gym, now I look forward to it") > 0.3);
