@@ -647,6 +647,8 @@ static void nlp_contrast_weighs_later_clause(void **state)
     /* ...and so does what starts well and "devolves into", "curdles into" something else */
     assert_true(sc("What starts as a promising satire curdles into a lecture") < 0);
     assert_true(sc("A fun premise that quickly devolved into chaos") < 0);
+    /* praise that "doesn't make up for" what follows concedes it */
+    assert_true(sc("Nice decor doesn't make up for a 20 minute wait") < 0);
     /* "раньше X, теперь Y": X no longer holds, Y weighs as after "but" */
     assert_true(sc("Раньше студия делала шедевры, теперь штампует сиквелы") < 0);
     assert_true(sc("Used to dread going to the gym, now I look forward to it") > 0.3);
