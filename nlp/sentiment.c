@@ -1893,8 +1893,16 @@ static void contrast(ctx *c)
 
 /* ---- the ironic verdict ---- */
 
+/* Does unit u, at valence v, praise, in the checks for irony: at least PRIV_MIN, and no
+ * occasion (`occasion`: "birthday", "vacation"), which is what a complaint spoils rather than
+ * praise of it ("Thanks for ruining my birthday dinner, really appreciate it")? */
+static bool praises(const unit *u, double v)
+{
+    return v >= PRIV_MIN && !has(u, RM_LEX_OCCASION);
+}
+
 /* Sum of the weighted valences of units [b, e) at least FAINT; *praise tells whether any of
- * them praises at least PRIV_MIN ("at home", +0.3, is no praise). */
+ * them praises (praises(): "at home", +0.3, is no praise). */
 static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
 {
     double sum = 0;
@@ -1903,7 +1911,7 @@ static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
     for (size_t j = b; j < e; j++) {
         if (fabs(c->u[j].v * c->u[j].w) >= FAINT)
             sum += c->u[j].v * c->u[j].w; /* "lunch", "home" do not soften a complaint */
-        *praise |= c->u[j].v * c->u[j].w >= PRIV_MIN;
+        *praise |= praises(&c->u[j], c->u[j].v * c->u[j].w);
     }
     return sum;
 }
@@ -2007,11 +2015,12 @@ static bool trails(const unit *u)
 static size_t verdict_tail(const ctx *c, size_t b, size_t e)
 {
     size_t t = e;
+    bool reaction = false;
 
     while (t > b && (is_reaction(&c->u[t - 1]) || trails(&c->u[t - 1])))
-        t--;
-    if (t < e && t > b && is_word(&c->u[t - 1]))
-        return t;
+        reaction |= is_reaction(&c->u[--t]);
+    if (reaction && t > b && is_word(&c->u[t - 1]))
+        return t; /* not a closing "." alone: "You ruined my dinner, really appreciate it." */
     t = e - 1;
     while (t > b && c->u[t - 1].clause == c->u[e - 1].clause)
         t--;
@@ -2082,7 +2091,7 @@ static bool ironic_reaction(const unit *u)
 }
 
 /* From j to e, up to a contrast word: is there a complaint (-PRIV_MIN or less), and praise
- * (PRIV_MIN or more, not counting 👏, which applauds the irony as readily)? */
+ * (praises(), not counting 👏, which applauds the irony as readily)? */
 static bool complaint_after(const ctx *c, size_t j, size_t e, bool *praise)
 {
     bool complaint = false;
@@ -2092,7 +2101,7 @@ static bool complaint_after(const ctx *c, size_t j, size_t e, bool *praise)
         if (is_word(&c->u[j]) && (but_word(c, &c->u[j]) || has(&c->u[j], RM_LEX_ALTHOUGH)))
             break;
         complaint |= c->u[j].v <= -PRIV_MIN;
-        *praise |= c->u[j].v >= PRIV_MIN && !ironic_reaction(&c->u[j]);
+        *praise |= praises(&c->u[j], c->u[j].v) && !ironic_reaction(&c->u[j]);
     }
     return complaint;
 }
@@ -2377,7 +2386,8 @@ static void sizing_praise(ctx *c)
  * first word after it past function words and numbers (and a plain word after a number: "the 4
  * hour outage") is a complaint of -1.0 or less. "Thanks for fixing my broken screen", "thank
  * you for working in that mess" and "thanks for not charging me" thank: what is first named is
- * a favour or a plain word. The thanks turns, x IRONY. */
+ * a favour or a plain word. The thanks turns, x IRONY. Read before the ironic verdict, so that
+ * turned thanks is no praise there: "Thanks for ruining my dinner, really appreciate it". */
 static void ironic_thanks(ctx *c)
 {
     static const char *const for_words[] = {"for", "за"};
@@ -2771,9 +2781,9 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     empty_fields(&c);
     ironic_opener(&c);
     ironic_occasion(&c);
+    ironic_thanks(&c);
     ironic_verdict(&c);
     sizing_praise(&c);
-    ironic_thanks(&c);
     conditional_praise(&c);
     consolation(&c);
     relief(&c);

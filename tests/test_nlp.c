@@ -831,6 +831,11 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Thank you so much Ryanair for charging me 60 euros for a bag") < 0);
     assert_true(sc("Большое спасибо МТС за списанные деньги") < 0);
     assert_true(sc("Thank you so much for fixing my broken screen") > 0);
+    /* a verdict closing the sentence of turned thanks turns too, and the occasion the
+     * complaint spoils ("birthday") is no praise that would stop it */
+    s = run("Thanks for ruining my birthday dinner, really appreciate it.");
+    assert_non_null(evidence_for(&s, "irony: really appreciate it"));
+    assert_true(sc("You ruined my dinner, great.") < sc("You ruined my dinner."));
     assert_true(sc("Спасибо, Иван, за отличную стрижку") > 0.4);
     /* a mocking reaction turns the praise of its sentence, not of the one before */
     assert_true(sc("Love how @Spirit charges me for the air I breathe 🙃") < 0);
