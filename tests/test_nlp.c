@@ -738,6 +738,7 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("My flight got cancelled. Unbelievable.") < sc("My flight got cancelled."));
     assert_true(sc("Cancelled my order without telling me. Unreal.") < 0);
     assert_true(sc("Unreal. Best concert ever") > 0);
+    assert_true(sc("Server rolled her eyes when we asked for tap water. Classy.") < 0);
     /* "Wow." alone after a complaint is dismay; opening praise it marvels */
     assert_true(sc("They lost my luggage. wow.") < sc("They lost my luggage."));
     assert_true(sc("Wow. What a game!") > 0);
