@@ -2225,6 +2225,37 @@ static bool occasion_noun(const ctx *c, size_t k)
     return tok_one_of(c, k, nouns, RM_ARRAY_LEN(nouns));
 }
 
+/* Is token k a whole hashtag that says its post is sarcastic: "#sarcasm", "#not", "#сарказм"
+ * (not the first word of "#NotMyJob")? */
+static bool sarcasm_tag(const ctx *c, size_t k)
+{
+    static const char *const tags[] = {"sarcasm", "sarcastic", "not",      "irony",
+                                       "сарказм", "ирония",    "сарказмом"};
+    const rm_token *t = &c->toks->v[k];
+
+    return (t->flags & RM_TOK_HASHTAG) && c->text[t->start] == '#' &&
+           tok_one_of(c, k, tags, RM_ARRAY_LEN(tags)) &&
+           !(k + 1 < c->toks->n && c->toks->v[k + 1].start == t->end &&
+             (c->toks->v[k + 1].flags & RM_TOK_HASHTAG));
+}
+
+/* A post its writer tags as sarcastic means none of its praise: "Love working weekends #not",
+ * "Oh great, another group project. Love it. #sarcasm". Every praise turns, x IRONY, and the
+ * tag counts nothing itself; after a negator it tags nothing. */
+static void tagged_sarcasm(ctx *c)
+{
+    bool tagged = false;
+
+    for (size_t i = 0; i < c->n; i++)
+        if (is_word(&c->u[i]) && c->u[i].ntok == 1 && sarcasm_tag(c, c->u[i].tok)) {
+            c->u[i].v = 0; /* denied, it tags nothing: "not #sarcasm but I loved it" */
+            tagged |= !(i > 0 && is_word(&c->u[i - 1]) && has(&c->u[i - 1], RM_LEX_NEG));
+        }
+    for (size_t i = 0; tagged && i < c->n; i++)
+        if (c->u[i].v > 0)
+            turn(c, &c->u[i], "sarcasm:");
+}
+
 /* Praise of a time for doing something that complains is irony: "what a beautiful day to have
  * my car towed", "Great time for my phone to die", "Perfect weather to be stuck inside with the
  * flu", "Отличный день, чтобы сломать ногу". The praise ("great day" as one term, or "great"
@@ -2792,6 +2823,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     mocked(&c);
     limited(&c);
     closing(&c);
+    tagged_sarcasm(&c);
     middling_mark(&c);
     out->sum = total(&c, out);
     out->score = rm_senti_squash(out->sum);

@@ -707,6 +707,22 @@ static void nlp_scare_quotes(void **state)
     assert_true(sc("rock 'n' roll is great") > 0);
 }
 
+/* A post tagged as sarcastic means none of its praise. */
+static void nlp_tagged_sarcasm(void **state)
+{
+    rm_sentiment s;
+    (void)state;
+    s = run("Love working on weekends #not");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "sarcasm: love"));
+    assert_true(sc("Oh great, another group project where I do all the work. Love it. #sarcasm") <
+                0);
+    assert_true(sc("Обожаю понедельники #сарказм") < 0);
+    /* a hashtag that only starts with the word, or a denied tag, tags nothing */
+    assert_true(sc("Great game #NotMyTeam") > 0);
+    assert_true(sc("not #sarcasm but I really loved it") > 0);
+}
+
 /* Praise of a time for doing something that complains is irony. */
 static void nlp_ironic_occasion(void **state)
 {
@@ -1492,6 +1508,7 @@ int main(void)
         cmocka_unit_test(nlp_caps_and_exclamation_emphasis),
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
         cmocka_unit_test(nlp_scare_quotes),
+        cmocka_unit_test(nlp_tagged_sarcasm),
         cmocka_unit_test(nlp_ironic_occasion),
         cmocka_unit_test(nlp_ironic_verdict),
         cmocka_unit_test(nlp_social_posts),
