@@ -1901,17 +1901,20 @@ static bool praises(const unit *u, double v)
     return v >= PRIV_MIN && !has(u, RM_LEX_OCCASION);
 }
 
-/* Sum of the weighted valences of units [b, e) at least FAINT; *praise tells whether any of
- * them praises (praises(): "at home", +0.3, is no praise). */
+/* Sum of the weighted valences of units [b, e) at least FAINT, praising occasions left out;
+ * *praise tells whether any of them praises (praises(): "at home", +0.3, is no praise). */
 static double weighted_sum(const ctx *c, size_t b, size_t e, bool *praise)
 {
     double sum = 0;
 
     *praise = false;
     for (size_t j = b; j < e; j++) {
-        if (fabs(c->u[j].v * c->u[j].w) >= FAINT)
-            sum += c->u[j].v * c->u[j].w; /* "lunch", "home" do not soften a complaint */
-        *praise |= praises(&c->u[j], c->u[j].v * c->u[j].w);
+        double v = c->u[j].v * c->u[j].w;
+        /* "lunch", "home" do not soften a complaint, nor does the holiday it spoils (a
+         * missing one still complains: "now I have no gift for her birthday") */
+        if (fabs(v) >= FAINT && !(v > 0 && has(&c->u[j], RM_LEX_OCCASION)))
+            sum += v;
+        *praise |= praises(&c->u[j], v);
     }
     return sum;
 }

@@ -853,6 +853,7 @@ static void nlp_ironic_verdict(void **state)
     s = run("Thanks for ruining my birthday dinner, really appreciate it.");
     assert_non_null(evidence_for(&s, "irony: really appreciate it"));
     assert_true(sc("You ruined my dinner, great.") < sc("You ruined my dinner."));
+    assert_true(sc("First day of my holiday and I've got a cold. Classic.") < 0);
     assert_true(sc("Спасибо, Иван, за отличную стрижку") > 0.4);
     /* a mocking reaction turns the praise of its sentence, not of the one before */
     assert_true(sc("Love how @Spirit charges me for the air I breathe 🙃") < 0);
