@@ -177,6 +177,8 @@ static void nlp_negation_flips_within_scope(void **state)
     /* "so much for" denies what it reaches, and complains alone */
     assert_true(sc("so much for being on time") < 0 && sc("So much for that plan.") < 0);
     assert_true(sc("Thank you so much for the help") > 0);
+    /* "вот и вся", "вот и весь" deny the praise after them and say nothing alone */
+    assert_true(sc("Вот и вся дружба.") < 0 && sc("Вот и весь рецепт") == 0.0);
     /* a counterfactual denies what it reaches; "should have been" keeps its sense */
     assert_true(sc("It could have been a great book.") < 0);
     assert_true(sc("Without the case it would have been a disaster.") > 0);
