@@ -257,6 +257,8 @@ static void nlp_privative_words(void **state)
     assert_non_null(evidence_for(&s, "lag nonexistent"));
     assert_true(sc("Customer service is nonexistent") < 0);
     assert_true(sc("the pain is gone") > 0 && sc("the magic is gone") < 0);
+    assert_true(sc("The drought is finally over") > 0 && sc("The honeymoon is over") < 0);
+    assert_true(sc("The game is over") == 0.0);
     assert_true(sc("the pain is not gone") < 0 && sc("my parcel disappeared") < 0);
     assert_true(sc("Shutter lag is minimal") > 0 && sc("minimal lag") > 0 && sc("minimal fun") < 0);
     assert_true(sc("боль прошла") > 0 && sc("платёж прошёл") == 0.0 && sc("звук пропал") < 0);
