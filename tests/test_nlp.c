@@ -555,6 +555,7 @@ static void nlp_intensifiers_and_diminishers(void **state)
     /* an intensifier written after its word: "as hell" is no damnation of its own */
     assert_true(sc("fun as hell") > sc("fun") && sc("boring as hell") < sc("boring"));
     assert_true(sc("cute af") > sc("cute") && sc("thematic as hell") == 0.0);
+    assert_true(sc("Мелочь, а приятно до слёз") > sc("Мелочь, а приятно"));
     /* a negated intensifier with nothing after it is a mild complaint */
     assert_true(sc("Качество не очень.") < 0);
     assert_true(sc("Качество не очень.") > sc("Качество плохое."));
@@ -866,6 +867,7 @@ static void nlp_ironic_verdict(void **state)
     assert_non_null(evidence_for(&s, "great"));
     /* ...and so do words that mock, after a comma, closing their sentence */
     assert_true(sc("Работа мечты, говорили они.") < 0);
+    assert_true(sc("Официанта не дозовёшься. Отличный вечер, ничего не скажешь.") < 0);
     assert_true(sc("It'll be fun, they said.") < 0);
     assert_true(sc("Great food, they said we could sit anywhere") > 0.4);
     /* praise that holds only some of the time: a condition closing its clause turns it, in its
