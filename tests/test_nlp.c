@@ -555,6 +555,7 @@ static void nlp_intensifiers_and_diminishers(void **state)
     /* an intensifier written after its word: "as hell" is no damnation of its own */
     assert_true(sc("fun as hell") > sc("fun") && sc("boring as hell") < sc("boring"));
     assert_true(sc("cute af") > sc("cute") && sc("thematic as hell") == 0.0);
+    assert_true(sc("Not a perfect film, but an endlessly watchable one.") > 0);
     assert_true(sc("Мелочь, а приятно до слёз") > sc("Мелочь, а приятно"));
     /* a negated intensifier with nothing after it is a mild complaint */
     assert_true(sc("Качество не очень.") < 0);
@@ -654,6 +655,7 @@ static void nlp_contrast_weighs_later_clause(void **state)
     assert_true(sc("A fun premise that quickly devolved into chaos") < 0);
     /* praise that "doesn't make up for" what follows concedes it */
     assert_true(sc("Nice decor doesn't make up for a 20 minute wait") < 0);
+    assert_true(sc("A great premise, squandered by a director with no idea what to do") < 0);
     /* "раньше X, теперь Y": X no longer holds, Y weighs as after "but" */
     assert_true(sc("Раньше студия делала шедевры, теперь штампует сиквелы") < 0);
     assert_true(sc("Used to dread going to the gym, now I look forward to it") > 0.3);
