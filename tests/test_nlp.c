@@ -741,6 +741,7 @@ static void nlp_ironic_occasion(void **state)
     assert_true(sc("Great time for my phone to die") < 0);
     assert_true(sc("Perfect weather to be stuck inside with the flu") < 0);
     assert_true(sc("Отличный день, чтобы сломать ногу") < 0);
+    assert_true(sc("Отличная погода, чтобы промокнуть до нитки") < 0);
     /* nothing complains: the praise holds */
     assert_true(sc("What a great time to be alive") > 0);
     assert_true(sc("what a beautiful day to go to the beach") > 0);
@@ -762,6 +763,7 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Cancelled my order without telling me. Unreal.") < 0);
     assert_true(sc("Unreal. Best concert ever") > 0);
     assert_true(sc("Server rolled her eyes when we asked for tap water. Classy.") < 0);
+    assert_true(sc("Опять пробки из-за ремонта, третий год подряд. Стабильность") < 0);
     /* "Wow." alone after a complaint is dismay; opening praise it marvels */
     assert_true(sc("They lost my luggage. wow.") < sc("They lost my luggage."));
     assert_true(sc("Wow. What a game!") > 0);
