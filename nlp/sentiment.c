@@ -2228,6 +2228,47 @@ static bool occasion_noun(const ctx *c, size_t k)
     return tok_one_of(c, k, nouns, RM_ARRAY_LEN(nouns));
 }
 
+/* "Oh sure," or "yeah sure," opening a sentence grants what the sentence then praises only
+ * to mock it: "Oh sure, I'd LOVE to cover your shift for the third time this week", "yeah
+ * sure, i LOVE spending my saturday doing laundry". The praise after the comma turns, x
+ * IRONY, and "sure" counts nothing. A contrast word in the sentence makes it a concession
+ * ("Oh sure, it's pricey, but..."), and a "!" an eager yes ("Oh sure, I'd love to help!"):
+ * both are left alone. "Sure," alone is as often a concession whose "but" comes in the next
+ * sentence ("Sure, it's all well and good for them...") and is left alone too. */
+static void sarcastic_sure(ctx *c)
+{
+    static const char *const scoff[] = {"oh", "yeah", "ah"};
+    size_t b = 0;
+
+    while (b < c->n) {
+        size_t e = sentence_end(c, b), w = b;
+        bool plain = true;
+        while (w < e && !is_word(&c->u[w]))
+            w++;
+        if (w >= e || c->u[w].ntok != 1 || !ONE_OF(norm_of(c, &c->u[w]), scoff)) {
+            b = e;
+            continue;
+        }
+        w += w + 1 < e && comma(c, &c->u[w + 1]) ? 2 : 1; /* "yeah, sure," */
+        if (w + 1 >= e || c->u[w].ntok != 1 || !is_word(&c->u[w]) ||
+            strcmp(norm_of(c, &c->u[w]), "sure") || !comma(c, &c->u[w + 1])) {
+            b = e;
+            continue;
+        }
+        for (size_t j = w; j < e && plain; j++) {
+            const unit *u = &c->u[j];
+            plain = !(is_word(u) && (but_word(c, u) || has(u, RM_LEX_ALTHOUGH))) &&
+                    !(u->kind == RM_TOK_PUNCT && c->toks->v[u->tok].n_excl);
+        }
+        for (size_t j = w + 2; plain && j < e; j++)
+            if (c->u[j].v > 0)
+                turn(c, &c->u[j], "irony:");
+        if (plain)
+            c->u[w].v = 0;
+        b = e;
+    }
+}
+
 /* Is token k a whole hashtag that says its post is sarcastic: "#sarcasm", "#not", "#сарказм"
  * (not the first word of "#NotMyJob")? */
 static bool sarcasm_tag(const ctx *c, size_t k)
@@ -2814,6 +2855,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     neither_nor(&c);
     empty_fields(&c);
     ironic_opener(&c);
+    sarcastic_sure(&c);
     ironic_occasion(&c);
     ironic_thanks(&c);
     ironic_verdict(&c);

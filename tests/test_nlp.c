@@ -714,7 +714,7 @@ static void nlp_scare_quotes(void **state)
     assert_true(sc("rock 'n' roll is great") > 0);
 }
 
-/* A post tagged as sarcastic means none of its praise. */
+/* A post tagged as sarcastic means none of its praise, nor a sentence opened "Oh sure,". */
 static void nlp_tagged_sarcasm(void **state)
 {
     rm_sentiment s;
@@ -728,6 +728,15 @@ static void nlp_tagged_sarcasm(void **state)
     /* a hashtag that only starts with the word, or a denied tag, tags nothing */
     assert_true(sc("Great game #NotMyTeam") > 0);
     assert_true(sc("not #sarcasm but I really loved it") > 0);
+    /* "Oh sure," and "yeah sure," mock the praise after them */
+    s = run("Oh sure, I'd LOVE to cover your shift for the third time this week.");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "irony: love"));
+    assert_true(sc("yeah sure, i LOVE spending my saturday doing laundry") < 0);
+    /* ...not as a concession, an eager yes, or "Sure," alone */
+    assert_true(sc("Oh sure, it's pricey, but the quality is on another level") > 0);
+    assert_true(sc("Oh sure, I'd love to help!") > 0);
+    assert_true(sc("Sure, it's all well and good for them") > 0);
 }
 
 /* Praise of a time for doing something that complains is irony. */
