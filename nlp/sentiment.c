@@ -2147,7 +2147,8 @@ static bool intensifier(const unit *u)
 }
 
 /* Does the opener at w turn: set off by a comma (past mentions; a `lead` phrase needs none, a
- * `lead` word a comma and a conjunction), followed by "another" and no praise after it, or
+ * `lead` word a comma and a conjunction), followed by "another" (or a later "again",
+ * "опять") and no praise after it, or
  * (unless repeat_only) by a complaint before any contrast word; or,
  * unless repeat_only, does a colon after its subject turn it (colon_turns())? */
 static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
@@ -2155,6 +2156,7 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
     static const char *const again[] = {"another", "очередной", "очередная", "очередное",
                                         "очередные"};
     static const char *const conj[] = {"когда", "как", "что"};
+    static const char *const anew[] = {"again", "опять", "снова"};
     size_t m = w + 1;
     bool complaint, praise, repeat;
 
@@ -2175,6 +2177,11 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
         return false;
     repeat = is_word(&c->u[m + 1]) && c->u[m + 1].ntok == 1 &&
              ONE_OF(norm_of(c, &c->u[m + 1]), again);
+    /* "oh great, ... AGAIN", "Супер, опять..."; "again" closing its clause, not "see you
+     * again soon" */
+    for (size_t j = m + 1; j < e && !repeat; j++)
+        repeat = is_word(&c->u[j]) && c->u[j].ntok == 1 && ONE_OF(norm_of(c, &c->u[j]), anew) &&
+                 (strcmp(norm_of(c, &c->u[j]), "again") || last_word_of_clause(c, j));
     complaint = complaint_after(c, m + 1, e, &praise);
     /* "another" with praise after it is none: "Great, another reason to love it" */
     return (repeat && !praise) || (complaint && !repeat_only);
@@ -2183,7 +2190,9 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
 /* A sentence that opens with praise the lexicon marks `irony`, set off by a comma (after any
  * mentions: "great job @Verizon,"), and complains later with no contrast word between is
  * irony: "Great, another charger that only works at one angle", "Супер, опять списали деньги";
- * "another" right after the comma is enough ("Oh great, another gritty reboot"; then a
+ * "another" right after the comma is enough, and so is "again" closing a clause or "опять",
+ * "снова" anywhere after it ("Oh great, another gritty reboot", "oh great, facebook changed
+ * the layout AGAIN"; then a
  * praising interjection or any praise word opens too: "Yay, another group project", "Oh good,
  * another 10-episode show"); so is a colon after the praise's subject (colon_turns()).
  * "Great, it fits" stays praise (nothing complains), and so does "Great product, but the

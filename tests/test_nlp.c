@@ -811,6 +811,9 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Супер, опять списали деньги") < sc("опять списали деньги"));
     /* ..."another" right after the comma is enough, unless the sentence praises */
     assert_true(sc("Oh great, another gritty reboot where everyone whispers") < 0);
+    /* ...and so is "again" closing a clause after the comma, or "опять" anywhere after it */
+    assert_true(sc("oh great, facebook changed the layout AGAIN") < 0);
+    assert_true(sc("Супер, опять обновление") < 0 && sc("Great, see you again soon") > 0);
     assert_true(sc("Отлично, очередное обновление") < 0);
     assert_true(sc("Great, another reason to love this brand") > 0.4);
     assert_true(sc("Yay, another group project where I do all the work") < 0);
