@@ -2192,9 +2192,9 @@ static bool opener_turns(ctx *c, size_t w, size_t e, bool repeat_only)
  * irony: "Great, another charger that only works at one angle", "Супер, опять списали деньги";
  * "another" right after the comma is enough, and so is "again" closing a clause or "опять",
  * "снова" anywhere after it ("Oh great, another gritty reboot", "oh great, facebook changed
- * the layout AGAIN"; then a
- * praising interjection or any praise word opens too: "Yay, another group project", "Oh good,
- * another 10-episode show"); so is a colon after the praise's subject (colon_turns()).
+ * the layout AGAIN"; then a praising interjection or any praise word opens too: "Yay, another
+ * group project", "Oh good, another 10-episode show"); so is a colon after the praise's
+ * subject (colon_turns()).
  * "Great, it fits" stays praise (nothing complains), and so does "Great product, but the
  * strap broke" (no comma after the praise, and a contrast). Praise of the clause after it
  * (lexicon option `lead`: "love how", "обожаю, когда") needs no comma: "Love how the zipper
