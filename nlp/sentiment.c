@@ -41,6 +41,7 @@
 #define BRACKET_STEP 0.2    /* each extra ")" of ")))" */
 #define BRACKET_MAX 6
 #define IRONY (-0.5)        /* a lone praise word in quotes: мой "любимый" оператор */
+#define SCARE_WORDS 4       /* words in scare quotes: thanks for the 'hot and fresh' pizza */
 #define VERDICT_WORDS 3     /* "Great.", "just perfect", "perfect timing": a bare verdict */
 #define SIZED_MIN 1.5        /* praise right before a complaint this strong only sizes it */
 #define FRAGMENT_WORDS 3     /* a plain sentence this short adds to the one before */
@@ -2464,13 +2465,33 @@ static void sizing_praise(ctx *c)
     }
 }
 
+/* Does unit k open scare quotes: a quote mark, then at most SCARE_WORDS words, the first in
+ * lower case (a capitalised one is a title: the "Best Employee" award), then a quote mark in
+ * the same clause? "thanks for the 'feedback'", "спасибо за «бесплатный» период". */
+static bool scare_quotes_at(const ctx *c, size_t k)
+{
+    size_t words = 0;
+
+    if (c->u[k].kind != RM_TOK_SYM || !is_quote(c, c->u[k].tok) || k + 1 >= c->n ||
+        !is_word(&c->u[k + 1]) || (c->u[k + 1].tflags & (RM_TOK_UPPER1 | RM_TOK_CAPS)))
+        return false;
+    for (size_t j = k + 1; j < c->n && c->u[j].clause == c->u[k].clause; j++) {
+        if (c->u[j].kind == RM_TOK_SYM && is_quote(c, c->u[j].tok))
+            return words > 0;
+        if (is_word(&c->u[j]) && (words += c->u[j].ntok) > SCARE_WORDS)
+            return false;
+    }
+    return false;
+}
+
 /* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
  * bed bugs", "Спасибо МТС за списанные деньги". After the thanks word (and any mentions or
  * names the lexicon does not know, set off by commas or not) comes "for" or "за", and the
  * first word after it past function words and numbers (and a plain word after a number: "the 4
  * hour outage") is a complaint of -1.0 or less. "Thanks for fixing my broken screen", "thank
  * you for working in that mess" and "thanks for not charging me" thank: what is first named is
- * a favour or a plain word. The thanks turns, x IRONY. Read before the ironic verdict, so that
+ * a favour or a plain word. Thanks for something in scare quotes ("thanks for the 'feedback'")
+ * is irony too. The thanks turns, x IRONY. Read before the ironic verdict, so that
  * turned thanks is no praise there: "Thanks for ruining my dinner, really appreciate it". */
 static void ironic_thanks(ctx *c)
 {
@@ -2498,7 +2519,13 @@ static void ironic_thanks(ctx *c)
                 num = false;
                 continue; /* the unit of a number: "for the 4 hour outage" */
             }
-            if (o->v <= -PRIV_MIN) {
+            if (scare_quotes_at(c, k)) { /* "thanks for the 'feedback'" */
+                turn(c, t, "irony:");
+                for (size_t q = k + 1; !(c->u[q].kind == RM_TOK_SYM && is_quote(c, c->u[q].tok));
+                     q++)
+                    if (c->u[q].v > 0)
+                        turn(c, &c->u[q], "irony:"); /* "for the 'hot and fresh' pizza" */
+            } else if (o->v <= -PRIV_MIN) {
                 turn(c, t, "irony:");
             } else if (o->v >= PRIV_MIN && has(o, RM_LEX_IRONY) &&
                        complaint_after(c, k + 1, sentence_end(c, k), &praise) && !praise) {

@@ -869,6 +869,12 @@ static void nlp_ironic_verdict(void **state)
     assert_true(sc("Thank you so much Ryanair for charging me 60 euros for a bag") < 0);
     assert_true(sc("Большое спасибо МТС за списанные деньги") < 0);
     assert_true(sc("Thank you so much for fixing my broken screen") > 0);
+    /* thanks for something in scare quotes; not for a title */
+    s = run("Thanks @dominos for the 'hot and fresh' pizza that arrived cold");
+    assert_true(s.score < 0);
+    assert_non_null(evidence_for(&s, "irony: fresh"));
+    assert_true(sc("Мегафон, спасибо за «бесплатный» пробный период") < 0);
+    assert_true(sc("Thanks for the \"Best Employee\" award!") > 0);
     /* a verdict closing the sentence of turned thanks turns too, and the occasion the
      * complaint spoils ("birthday") is no praise that would stop it */
     s = run("Thanks for ruining my birthday dinner, really appreciate it.");
