@@ -24,6 +24,7 @@
 #define CLOSING 1.5         /* a face or interjection that ends a post: its verdict */
 #define WINDOW 3            /* words back that a negator or intensifier reaches */
 #define REVISIT_REACH 6     /* words back that intent or denial of "be back" is sought */
+#define DEGREE_REACH 4      /* words from a negated word to "this much" after it */
 #define RAISE_REACH 7       /* words back that "don't think" reaches ("...you will be happy") */
 #define EXCESS_BOOST 1.3    /* "too expensive" */
 #define EXCESS_VALENCE (-1.5) /* "too big": a size word after an excess word */
@@ -358,6 +359,30 @@ static bool ever(const ctx *c, size_t j)
         if (!has(p, RM_LEX_FUNC) || p->e->valence != 0.0f)
             return false;
         j = (size_t)(p - c->u);
+    }
+    return false;
+}
+
+static bool tok_is(const ctx *c, size_t k, const char *w);
+static bool tok_one_of(const ctx *c, size_t k, const char *const *list, size_t n);
+
+/* Does a degree follow the polar word at i in its clause, at most DEGREE_REACH words on: "this
+ * much", "so much", or "more" not before "than"? After "never" it makes the negation a
+ * superlative: "I have never loved electricity this much". "that much" is left out: "never
+ * liked it that much" is faint. */
+static bool degree_after(const ctx *c, size_t i)
+{
+    static const char *const much[] = {"this", "so"};
+    size_t words = 0;
+
+    for (size_t k = c->u[i].tok + c->u[i].ntok; k < c->toks->n && words < DEGREE_REACH; k++) {
+        const rm_token *t = &c->toks->v[k];
+        if (t->kind != RM_TOK_WORD)
+            break;
+        if ((tok_one_of(c, k, much, RM_ARRAY_LEN(much)) && tok_is(c, k + 1, "much")) ||
+            (tok_is(c, k, "more") && !tok_is(c, k + 1, "than")))
+            return true;
+        words++;
     }
     return false;
 }
@@ -700,7 +725,8 @@ static void modify(ctx *c, size_t i)
     }
     cmp |= has(u, RM_LEX_CMP);
     if (neg && !u->has_neg && ((such && ever(c, neg_at)) || such_before(c, neg_at) ||
-                                 (be && (cmp || deg_this)))) {
+                                 (be && (cmp || deg_this)) ||
+                                 (ever(c, neg_at) && degree_after(c, i)))) {
         u->v *= factor * NEVER_SO;
     } else if ((neg && !u->has_neg) || (irr && cmp)) {
         /* Negating an intensified claim weakens it ("not very good" is mild): boosts go. */

@@ -483,6 +483,10 @@ static void nlp_negation_that_intensifies(void **state)
     assert_true(sc("I haven't felt this good in years") > 0);
     assert_true(sc("it hasn't been so bad") > 0);
     assert_true(sc("it hasn't been that bad") > 0);
+    /* "never" with "this much", "so much" or "more" after the word: a superlative */
+    assert_true(sc("I have never loved electricity this much") > 0);
+    assert_true(sc("I've never hated a movie this much") < sc("I hated the movie"));
+    assert_true(sc("I never liked it that much") < 0);
     /* "zero" before a word is its absence */
     assert_true(sc("zero complaints") > 0);
     assert_true(sc("I have zero issues with it") > 0);
