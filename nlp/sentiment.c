@@ -73,6 +73,7 @@ typedef struct unit {
     const char *neg_term;    /* the privative that negated it ("lack"), or NULL: "not" */
     bool neg_post;           /* ...written after it ("lag is nonexistent") */
     bool has_neg;            /* the term itself holds a negator ("<neg> fit", "not bad") */
+    bool changed;            /* an amount that a rise or fall already took ("raising prices") */
 } unit;
 
 typedef struct ctx {
@@ -1292,8 +1293,10 @@ static bool russian_modifier(const char *w)
  * amount, its subject ("poverty drops sharply following expanded tax credit", "цены выросли
  * после отмены налога"); else the nearest `more` or `less` word of its clause within
  * CHANGE_REACH words after it ("raised its fees", "повысил ставки по рублёвым вкладам"), else
- * before it ("прибыль банка выросла"); SIZE_MAX when there is none. After it, a Russian noun
- * that is no amount ends the search. */
+ * before it ("прибыль банка выросла"); SIZE_MAX when there is none. In those searches an
+ * amount another change took is passed over ("raising prices AND cracking down": no "prices
+ * down"); its subject right before a change is not ("spending cuts or tax increases"). After
+ * it, a Russian noun that is no amount ends the search. */
 static size_t changed_amount(const ctx *c, size_t i)
 {
     if (i > 0 && is_word(&c->u[i - 1]) && c->u[i - 1].clause == c->u[i].clause &&
@@ -1311,7 +1314,7 @@ static size_t changed_amount(const ctx *c, size_t i)
                 break;
             if (!is_word(q))
                 continue;
-            if (has(q, RM_LEX_MORE | RM_LEX_LESS))
+            if (has(q, RM_LEX_MORE | RM_LEX_LESS) && !q->changed)
                 return j;
             if (!has(q, RM_LEX_FUNC))
                 words++; /* "прибыль ВТБ по МСФО за год выросла": "по", "за" take no room */
@@ -1322,9 +1325,25 @@ static size_t changed_amount(const ctx *c, size_t i)
     return SIZE_MAX;
 }
 
+/* The complaints that name the kind of the bad amount at j that the change at i moves: the
+ * word right before it ("malaria cases fell", "cuts child cancer deaths") and, when the
+ * amount comes first, the words between ("deaths from heart disease have dropped"). They are
+ * spent with the amount's own valence. After the change, only the word right before the
+ * amount: what else stands between describes the change ("bogs down in a mess of..."). */
+static void spend_kind(ctx *c, size_t j, size_t i)
+{
+    if (j > 0 && j - 1 != i && is_word(&c->u[j - 1]) && c->u[j - 1].clause == c->u[j].clause &&
+        c->u[j - 1].v < 0 && !c->u[j - 1].negated)
+        c->u[j - 1].v = 0;
+    for (size_t k = j + 1; k < i; k++)
+        if (is_word(&c->u[k]) && c->u[k].v < 0 && !c->u[k].negated)
+            c->u[k].v = 0;
+}
+
 /* "raised fees", "cut prices", "прибыль выросла", "снизил ставки по кредитам": a rise or fall of
  * an amount is good or bad by the amount, whatever the verb says alone ("dropped" is no
- * complaint in "prices dropped"). The change takes the valence; the amount's own is spent. */
+ * complaint in "prices dropped"). The change takes the valence; the amount's own is spent, and
+ * with a bad amount the complaints that name its kind (spend_kind()). */
 static void change(ctx *c)
 {
     for (size_t i = 0; i < c->n; i++) {
@@ -1341,6 +1360,9 @@ static void change(ctx *c)
         u->negated = false;
         modify(c, i);
         a->v = 0;
+        a->changed = true; /* "raising prices AND cracking down on...": not "prices down" */
+        if (has(a, RM_LEX_LESS))
+            spend_kind(c, j, i);
     }
 }
 

@@ -258,6 +258,8 @@ static void nlp_privative_words(void **state)
     assert_true(sc("Customer service is nonexistent") < 0);
     assert_true(sc("the pain is gone") > 0 && sc("the magic is gone") < 0);
     assert_true(sc("The drought is finally over") > 0 && sc("The honeymoon is over") < 0);
+    assert_true(sc("Cervical cancer could be eliminated within a generation") > 0);
+    assert_true(sc("We got eliminated in the first round") < 0);
     assert_true(sc("The game is over") == 0.0);
     assert_true(sc("the pain is not gone") < 0 && sc("my parcel disappeared") < 0);
     assert_true(sc("Shutter lag is minimal") > 0 && sc("minimal lag") > 0 && sc("minimal fun") < 0);
@@ -367,6 +369,13 @@ static void nlp_change_of_amount(void **state)
     assert_non_null(evidence_for(&s, "poverty drops"));
     assert_true(sc("Цены выросли после отмены налога") < 0);
     assert_true(sc("Maternal mortality drops in states that expanded coverage") > 0);
+    /* the complaints that name the kind of a bad amount go with it */
+    assert_true(sc("Deaths from heart disease have dropped by more than half") > 0);
+    assert_true(sc("Heart disease deaths fell") > 0);
+    assert_true(sc("Smoking rates among teens hit a record low.") > 0);
+    /* an amount one change took is not another's: no "prices down" here */
+    s = run("Netflix is raising prices AND cracking down on password sharing");
+    assert_null(evidence_for(&s, "prices down"));
     /* negated, it turns */
     assert_true(sc("revenues did not increase") < 0);
     /* a noun that is no amount stands between: nothing changes the staff */
