@@ -179,6 +179,9 @@ static void nlp_negation_flips_within_scope(void **state)
     assert_true(sc("Thank you so much for the help") > 0);
     /* "вот и вся", "вот и весь" deny the praise after them and say nothing alone */
     assert_true(sc("Вот и вся дружба.") < 0 && sc("Вот и весь рецепт") == 0.0);
+    /* "не так уж", "не такая уж и" deny the word after them, mildly: not "не так" alone */
+    assert_true(sc("Не так уж все плохо, как пишут") > 0);
+    assert_true(sc("Не такая уж и страшная оказалась эта сессия") > 0);
     /* a counterfactual denies what it reaches; "should have been" keeps its sense */
     assert_true(sc("It could have been a great book.") < 0);
     assert_true(sc("Without the case it would have been a disaster.") > 0);
