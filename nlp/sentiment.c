@@ -2277,7 +2277,7 @@ static void ironic_opener(ctx *c)
 
 /* Is token k a time that an infinitive may follow: "day", "time", "weather"? Not "way": a
  * way to handle a problem names the problem ("a nice way to handle popups"). */
-static bool occasion_noun(const ctx *c, size_t k)
+static bool time_noun(const ctx *c, size_t k)
 {
     static const char *const nouns[] = {"day",     "time",   "night",   "morning", "evening",
                                         "weekend", "week",   "weather", "moment",  "start",
@@ -2308,8 +2308,8 @@ static void sarcastic_sure(ctx *c)
             continue;
         }
         w += w + 1 < e && comma(c, &c->u[w + 1]) ? 2 : 1; /* "yeah, sure," */
-        if (w + 1 >= e || c->u[w].ntok != 1 || !is_word(&c->u[w]) ||
-            strcmp(norm_of(c, &c->u[w]), "sure") || !comma(c, &c->u[w + 1])) {
+        if (w + 1 >= e || c->u[w].ntok != 1 || !tok_is(c, c->u[w].tok, "sure") ||
+            !comma(c, &c->u[w + 1])) {
             b = e;
             continue;
         }
@@ -2364,7 +2364,7 @@ static void tagged_sarcasm(ctx *c)
  * with the time after it) is followed by "to", "for" or ", чтобы"; the rest of the sentence,
  * up to a contrast word, complains and praises nothing. The praise turns, x IRONY. "What a
  * great time to be alive", "Perfect day to go to the beach" stay praise. */
-static void ironic_occasion(ctx *c)
+static void ironic_time(ctx *c)
 {
     static const char *const to[] = {"to", "for", "чтобы"};
 
@@ -2374,8 +2374,8 @@ static void ironic_occasion(ctx *c)
         bool praise;
         if (!is_word(u) || u->v < PRIV_MIN)
             continue;
-        if (!occasion_noun(c, k - 1)) {
-            if (!occasion_noun(c, k))
+        if (!time_noun(c, k - 1)) {
+            if (!time_noun(c, k))
                 continue;
             k++; /* "a beautiful day to" */
         }
@@ -2940,7 +2940,7 @@ void rm_senti_run(const rm_lexicon *lex, const char *text, const rm_tokens *toks
     empty_fields(&c);
     ironic_opener(&c);
     sarcastic_sure(&c);
-    ironic_occasion(&c);
+    ironic_time(&c);
     ironic_thanks(&c);
     ironic_verdict(&c);
     sizing_praise(&c);

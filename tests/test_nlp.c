@@ -756,7 +756,7 @@ static void nlp_tagged_sarcasm(void **state)
 }
 
 /* Praise of a time for doing something that complains is irony. */
-static void nlp_ironic_occasion(void **state)
+static void nlp_ironic_time(void **state)
 {
     rm_sentiment s;
     (void)state;
@@ -1554,7 +1554,7 @@ int main(void)
         cmocka_unit_test(nlp_emoji_emoticons_and_brackets),
         cmocka_unit_test(nlp_scare_quotes),
         cmocka_unit_test(nlp_tagged_sarcasm),
-        cmocka_unit_test(nlp_ironic_occasion),
+        cmocka_unit_test(nlp_ironic_time),
         cmocka_unit_test(nlp_ironic_verdict),
         cmocka_unit_test(nlp_social_posts),
         cmocka_unit_test(nlp_ecommerce_phrases),
