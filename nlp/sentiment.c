@@ -2515,21 +2515,22 @@ static void sizing_praise(ctx *c)
 
 /* Does unit k open scare quotes: a quote mark, then at most SCARE_WORDS words, the first in
  * lower case (a capitalised one is a title: the "Best Employee" award), then a quote mark in
- * the same clause? "thanks for the 'feedback'", "спасибо за «бесплатный» период". */
-static bool scare_quotes_at(const ctx *c, size_t k)
+ * the same clause? "thanks for the 'feedback'", "спасибо за «бесплатный» период". The
+ * closing quote mark, or SIZE_MAX. */
+static size_t scare_quotes_at(const ctx *c, size_t k)
 {
     size_t words = 0;
 
     if (c->u[k].kind != RM_TOK_SYM || !is_quote(c, c->u[k].tok) || k + 1 >= c->n ||
         !is_word(&c->u[k + 1]) || (c->u[k + 1].tflags & (RM_TOK_UPPER1 | RM_TOK_CAPS)))
-        return false;
+        return SIZE_MAX;
     for (size_t j = k + 1; j < c->n && c->u[j].clause == c->u[k].clause; j++) {
         if (c->u[j].kind == RM_TOK_SYM && is_quote(c, c->u[j].tok))
-            return words > 0;
+            return j;
         if (is_word(&c->u[j]) && (words += c->u[j].ntok) > SCARE_WORDS)
-            return false;
+            return SIZE_MAX;
     }
-    return false;
+    return SIZE_MAX;
 }
 
 /* Thanks for a complaint is irony: "Thanks @AmericanAir for losing my bag", "thanks for the
@@ -2547,7 +2548,7 @@ static void ironic_thanks(ctx *c)
 
     for (size_t i = 0; i < c->n; i++) {
         unit *t = &c->u[i];
-        size_t j = i + 1;
+        size_t j = i + 1, close;
         bool praise, num = false;
         if (!has(t, RM_LEX_THANKS) || t->v <= 0)
             continue;
@@ -2567,10 +2568,9 @@ static void ironic_thanks(ctx *c)
                 num = false;
                 continue; /* the unit of a number: "for the 4 hour outage" */
             }
-            if (scare_quotes_at(c, k)) { /* "thanks for the 'feedback'" */
+            if ((close = scare_quotes_at(c, k)) != SIZE_MAX) { /* "for the 'feedback'" */
                 turn(c, t, "irony:");
-                for (size_t q = k + 1; !(c->u[q].kind == RM_TOK_SYM && is_quote(c, c->u[q].tok));
-                     q++)
+                for (size_t q = k + 1; q < close; q++)
                     if (c->u[q].v > 0)
                         turn(c, &c->u[q], "irony:"); /* "for the 'hot and fresh' pizza" */
             } else if (o->v <= -PRIV_MIN) {
